@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from './app-config';
+import { ConfigError } from './config.error';
+import { EnvReader } from './env-reader';
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://auth:pw@db:5432/auth',
+  REDIS_URL: 'redis://redis:6379',
+  JWT_KEYS_DIR: '/run/secrets/jwt',
+  API_KEY_PEPPER: 'k3Jd8s0Qm2Lx9Vb7Nc4Zp1Wt6Yr5Ue0Ha8Gf3Dq2',
+  SMTP_URL: 'smtp://mail:587',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('runs on its defaults with nothing set (embedded mode)', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      database: { url: undefined, embeddedDataDir: '.data/pglite', migrationsRun: true },
+      redis: { url: undefined, keyPrefix: 'auth:' },
+      jwt: { accessTokenTtl: 900 },
+      refresh: { ttl: 604800, reuseGrace: 10, transport: 'both' },
+      passwords: { bcryptRounds: 12 },
+      apiKeys: { prefix: 'sk' },
+      http: {
+        bodyLimit: 16384,
+        trustProxy: false,
+        corsOrigins: [],
+        cookieSecure: true,
+        docsEnabled: true,
+      },
+      throttle: {
+        loginLimit: 5,
+        loginTtl: 900,
+        loginEmailLimit: 20,
+        loginIpLimit: 100,
+        authLimit: 20,
+        forgotLimit: 5,
+      },
+      loginDelay: { after: 3, baseMs: 250, maxMs: 5000 },
+      mail: { requireEmailVerification: false, appUrl: 'http://localhost:3000' },
+    });
+  });
+
+  it('reads typed values', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      BODY_LIMIT: '32kb',
+      TRUST_PROXY: '10.0.0.0/8, 192.168.1.1',
+      CORS_ORIGINS: 'https://app.example.com,http://localhost:5173',
+      COOKIE_SECURE: 'false',
+      REFRESH_TOKEN_TRANSPORT: 'cookie',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.http.bodyLimit).toBe(32 * 1024);
+    expect(config.http.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1']);
+    expect(config.http.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(config.http.cookieSecure).toBe(false);
+    expect(config.refresh.transport).toBe('cookie');
+  });
+
+  it('accepts a hop count for TRUST_PROXY', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT must be a whole number/],
+    ['PORT', '70000', /PORT must be at most 65535/],
+    ['ACCESS_TOKEN_TTL', '0', /ACCESS_TOKEN_TTL must be at least 1/],
+    ['BCRYPT_ROUNDS', '3', /BCRYPT_ROUNDS must be at least 4/],
+    ['COOKIE_SECURE', 'maybe', /COOKIE_SECURE must be true or false/],
+    [
+      'REFRESH_TOKEN_TRANSPORT',
+      'carrier-pigeon',
+      /REFRESH_TOKEN_TRANSPORT must be one of both, cookie, body/,
+    ],
+    [
+      'DATABASE_URL',
+      'mysql://db/auth',
+      /DATABASE_URL must be a URL starting with postgres:\/\/ or postgresql:\/\//,
+    ],
+    ['REDIS_URL', 'not a url', /REDIS_URL must be a URL/],
+    ['BODY_LIMIT', 'lots', /BODY_LIMIT must be a size/],
+    ['CORS_ORIGINS', '*', /CORS_ORIGINS must list exact origins/],
+    [
+      'CORS_ORIGINS',
+      'https://app.example.com/',
+      /CORS_ORIGINS "https:\/\/app.example.com\/" is not an origin/,
+    ],
+    ['TRUST_PROXY', 'true', /TRUST_PROXY must name the proxies to trust/],
+    ['TRUST_PROXY', 'proxy.internal', /TRUST_PROXY "proxy.internal" is not an IP address/],
+    ['API_KEY_PREFIX', 'SK-', /API_KEY_PREFIX must be 2 to 16 lower-case letters/],
+    ['API_KEY_PEPPER', 'short', /API_KEY_PEPPER must be at least 32 characters/],
+    ['ADMIN_EMAIL', 'admin@example.com', /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+  ])('stops on a bad %s (%s) with a message naming it', (name, value, message) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('reports every bad variable at once', () => {
+    const problems = problemsOf({ PORT: 'x', BCRYPT_ROUNDS: '99', LOG_LEVEL: 'loud' });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/PORT[\s\S]*LOG_LEVEL[\s\S]*BCRYPT_ROUNDS/);
+  });
+
+  it('reads exactly the variables that .env.example documents', () => {
+    const reader = new EnvReader({});
+    loadConfig({}, reader);
+    const documented = readFileSync(join(__dirname, '../../.env.example'), 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
+      .map((line) => line.slice(0, line.indexOf('=')));
+    expect([...reader.names].sort()).toEqual([...new Set(documented)].sort());
+  });
+
+  it('points at .env.example in its message', () => {
+    expect(() => loadConfig({ PORT: 'x' })).toThrow(/See \.env\.example/);
+  });
+
+  describe('in production', () => {
+    it('starts with everything production needs', () => {
+      const config = loadConfig(PRODUCTION);
+      expect(config.isProduction).toBe(true);
+      expect(config.http.docsEnabled).toBe(false);
+    });
+
+    it.each(['DATABASE_URL', 'REDIS_URL', 'API_KEY_PEPPER', 'SMTP_URL'])(
+      'refuses to run without %s (no embedded mode)',
+      (name) => {
+        const env: Record<string, string> = { ...PRODUCTION };
+        delete env[name];
+        expect(problemsOf(env)).toEqual([
+          expect.stringMatching(new RegExp(`^${name} is required when NODE_ENV=production`)),
+        ]);
+      },
+    );
+
+    it('refuses generated signing keys', () => {
+      const env: Record<string, string> = { ...PRODUCTION };
+      delete env.JWT_KEYS_DIR;
+      expect(problemsOf(env)).toEqual([
+        expect.stringMatching(/JWT_PRIVATE_KEYS or JWT_KEYS_DIR is required/),
+      ]);
+    });
+
+    it.each([
+      ['API_KEY_PEPPER', 'change-me-change-me-change-me-change-me'],
+      ['ADMIN_PASSWORD', 'changeme'],
+    ])('refuses a placeholder %s', (name, value) => {
+      const env = {
+        ...PRODUCTION,
+        [name]: value,
+        ...(name === 'ADMIN_PASSWORD' && { ADMIN_EMAIL: 'admin@example.com' }),
+      };
+      expect(problemsOf(env)).toEqual([`${name} still holds a placeholder value`]);
+    });
+
+    it('refuses cookies without Secure', () => {
+      expect(problemsOf({ ...PRODUCTION, COOKIE_SECURE: 'false' })).toEqual([
+        expect.stringMatching(/^COOKIE_SECURE must stay true/),
+      ]);
+    });
+  });
+});

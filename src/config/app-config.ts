@@ -1,0 +1,221 @@
+import { ConfigError } from './config.error';
+import { EnvReader } from './env-reader';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const REFRESH_TRANSPORTS = ['both', 'cookie', 'body'] as const;
+
+export type NodeEnv = (typeof NODE_ENVS)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type RefreshTransport = (typeof REFRESH_TRANSPORTS)[number];
+
+/** The value of PGLITE_DATA_DIR that keeps the embedded database in memory (tests). */
+export const IN_MEMORY = 'memory://';
+
+/** One typed configuration, read once at boot. Times are seconds unless the name says otherwise. */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  http: {
+    bodyLimit: number;
+    trustProxy: false | number | string[];
+    corsOrigins: string[];
+    cookieSecure: boolean;
+    docsEnabled: boolean;
+  };
+  database: {
+    /** Unset: the service starts an embedded PostgreSQL (PGlite). */
+    url?: string;
+    embeddedDataDir: string;
+    migrationsRun: boolean;
+  };
+  redis: {
+    /** Unset: shared state lives in process memory. */
+    url?: string;
+    keyPrefix: string;
+  };
+  jwt: {
+    privateKeys?: string;
+    keysDir?: string;
+    activeKid?: string;
+    issuer: string;
+    audience: string;
+    accessTokenTtl: number;
+  };
+  refresh: {
+    ttl: number;
+    reuseGrace: number;
+    transport: RefreshTransport;
+  };
+  passwords: { bcryptRounds: number };
+  apiKeys: { pepper?: string; prefix: string };
+  throttle: {
+    loginLimit: number;
+    loginTtl: number;
+    loginEmailLimit: number;
+    loginIpLimit: number;
+    authLimit: number;
+    authTtl: number;
+    forgotLimit: number;
+    forgotTtl: number;
+  };
+  loginDelay: { after: number; baseMs: number; maxMs: number };
+  admin: { email?: string; password?: string };
+  mail: {
+    smtpUrl?: string;
+    from: string;
+    appUrl: string;
+    requireEmailVerification: boolean;
+  };
+  /** Where embedded mode keeps what it generates (database files, keys, the API-key pepper). */
+  dataDir: string;
+}
+
+/** Values that are obviously not secrets: refused in production. */
+const PLACEHOLDER =
+  /change[-_ ]?me|changeit|placeholder|replace[-_ ]?me|^secret$|^password$|^example|xxxx/i;
+
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  read: EnvReader = new EnvReader(env),
+): AppConfig {
+  const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const isProduction = nodeEnv === 'production';
+  const dataDir = read.string('DATA_DIR', '.data');
+
+  const config: AppConfig = {
+    nodeEnv,
+    isProduction,
+    host: read.string('HOST', '0.0.0.0'),
+    port: read.int('PORT', 3000, { min: 0, max: 65535 }),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    http: {
+      bodyLimit: read.bytes('BODY_LIMIT', 16 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
+      trustProxy: read.trustProxy('TRUST_PROXY'),
+      corsOrigins: read.origins('CORS_ORIGINS'),
+      cookieSecure: read.bool('COOKIE_SECURE', true),
+      docsEnabled: read.bool('DOCS_ENABLED', !isProduction),
+    },
+    database: {
+      url: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+      embeddedDataDir: read.string('PGLITE_DATA_DIR', `${dataDir}/pglite`),
+      migrationsRun: read.bool('MIGRATIONS_RUN', true),
+    },
+    redis: {
+      url: read.url('REDIS_URL', ['redis:', 'rediss:']),
+      keyPrefix: read.string('REDIS_KEY_PREFIX', 'auth:'),
+    },
+    jwt: {
+      privateKeys: read.optionalString('JWT_PRIVATE_KEYS'),
+      keysDir: read.optionalString('JWT_KEYS_DIR'),
+      activeKid: read.optionalString('JWT_ACTIVE_KID'),
+      issuer: read.string('JWT_ISSUER', 'auth-service'),
+      audience: read.string('JWT_AUDIENCE', 'api'),
+      accessTokenTtl: read.int('ACCESS_TOKEN_TTL', 900, { min: 1, max: 24 * 3600 }),
+    },
+    refresh: {
+      ttl: read.int('REFRESH_TOKEN_TTL', 7 * 24 * 3600, { min: 60, max: 365 * 24 * 3600 }),
+      reuseGrace: read.int('REFRESH_REUSE_GRACE', 10, { min: 0, max: 300 }),
+      transport: read.oneOf('REFRESH_TOKEN_TRANSPORT', REFRESH_TRANSPORTS, 'both'),
+    },
+    // bcrypt's cost is exponential: 4 is its minimum (tests), 15 already takes seconds per hash.
+    passwords: { bcryptRounds: read.int('BCRYPT_ROUNDS', 12, { min: 4, max: 15 }) },
+    apiKeys: {
+      pepper: read.optionalString('API_KEY_PEPPER'),
+      prefix: read.string('API_KEY_PREFIX', 'sk'),
+    },
+    throttle: {
+      loginLimit: read.int('THROTTLE_LOGIN_LIMIT', 5, { min: 1 }),
+      loginTtl: read.int('THROTTLE_LOGIN_TTL', 900, { min: 1 }),
+      loginEmailLimit: read.int('THROTTLE_LOGIN_EMAIL_LIMIT', 20, { min: 1 }),
+      loginIpLimit: read.int('THROTTLE_LOGIN_IP_LIMIT', 100, { min: 1 }),
+      authLimit: read.int('THROTTLE_AUTH_LIMIT', 20, { min: 1 }),
+      authTtl: read.int('THROTTLE_AUTH_TTL', 60, { min: 1 }),
+      forgotLimit: read.int('THROTTLE_FORGOT_LIMIT', 5, { min: 1 }),
+      forgotTtl: read.int('THROTTLE_FORGOT_TTL', 3600, { min: 1 }),
+    },
+    loginDelay: {
+      after: read.int('LOGIN_DELAY_AFTER', 3, { min: 1 }),
+      baseMs: read.int('LOGIN_DELAY_BASE_MS', 250, { min: 0, max: 60_000 }),
+      maxMs: read.int('LOGIN_DELAY_MAX_MS', 5000, { min: 0, max: 60_000 }),
+    },
+    admin: {
+      email: read.email('ADMIN_EMAIL'),
+      password: read.optionalString('ADMIN_PASSWORD'),
+    },
+    mail: {
+      smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+      from: read.string('MAIL_FROM', 'Auth Service <no-reply@localhost>'),
+      appUrl: read.url('APP_URL', ['http:', 'https:']) ?? 'http://localhost:3000',
+      requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
+    },
+    dataDir,
+  };
+
+  checkCrossFieldRules(read, config);
+  if (isProduction) checkProductionRules(read, config);
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}
+
+function checkCrossFieldRules(read: EnvReader, config: AppConfig): void {
+  if (!/^[a-z][a-z0-9]{1,15}$/.test(config.apiKeys.prefix)) {
+    read.fail(
+      'API_KEY_PREFIX',
+      'must be 2 to 16 lower-case letters or digits, starting with a letter',
+      undefined,
+    );
+  }
+  if (config.loginDelay.maxMs < config.loginDelay.baseMs) {
+    read.fail('LOGIN_DELAY_MAX_MS', 'must not be smaller than LOGIN_DELAY_BASE_MS', undefined);
+  }
+  if ((config.admin.email === undefined) !== (config.admin.password === undefined)) {
+    read.fail('ADMIN_EMAIL', 'and ADMIN_PASSWORD must be set together', undefined);
+  }
+  if (config.jwt.privateKeys !== undefined && config.jwt.keysDir !== undefined) {
+    read.fail('JWT_PRIVATE_KEYS', 'and JWT_KEYS_DIR are alternatives: set one of them', undefined);
+  }
+  if (config.apiKeys.pepper !== undefined && config.apiKeys.pepper.length < 32) {
+    read.fail('API_KEY_PEPPER', 'must be at least 32 characters of random data', undefined);
+  }
+}
+
+/** Production refuses everything that is only meant for a laptop. */
+function checkProductionRules(read: EnvReader, config: AppConfig): void {
+  const required: [string, unknown][] = [
+    ['DATABASE_URL', config.database.url],
+    ['REDIS_URL', config.redis.url],
+    ['API_KEY_PEPPER', config.apiKeys.pepper],
+    ['SMTP_URL', config.mail.smtpUrl],
+  ];
+  for (const [name, value] of required) {
+    if (value === undefined)
+      read.fail(
+        name,
+        'is required when NODE_ENV=production (embedded mode is for development only)',
+        undefined,
+      );
+  }
+  if (config.jwt.privateKeys === undefined && config.jwt.keysDir === undefined) {
+    read.fail(
+      'JWT_PRIVATE_KEYS',
+      'or JWT_KEYS_DIR is required when NODE_ENV=production (generated keys are for development only)',
+      undefined,
+    );
+  }
+  for (const name of ['API_KEY_PEPPER', 'ADMIN_PASSWORD', 'JWT_PRIVATE_KEYS']) {
+    const value = read.raw(name);
+    if (value !== undefined && PLACEHOLDER.test(value))
+      read.fail(name, 'still holds a placeholder value', undefined);
+  }
+  if (!config.http.cookieSecure) {
+    read.fail(
+      'COOKIE_SECURE',
+      'must stay true when NODE_ENV=production (refresh cookies would travel over plain http)',
+      undefined,
+    );
+  }
+}

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+interface WorkerMessage {
+  type: 'ready' | 'closed' | 'error';
+  port?: number;
+  message?: string;
+}
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * An embedded PostgreSQL server (PGlite in a worker thread) listening on an ephemeral loopback
+ * port. PGlite is a single-session database: the socket server multiplexes connections, but
+ * statements of two connections may interleave, so clients must use a pool of one connection.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    private readonly worker: Worker,
+    readonly url: string,
+  ) {}
+
+  static async start(dataDir: string): Promise<EmbeddedPostgres> {
+    const worker = new Worker(join(__dirname, 'pglite.worker.js'), {
+      // A spare connection lets a pool replace a broken one while the old socket is still closing.
+      workerData: { dataDir, maxConnections: 2 },
+    });
+    let onMessage: (message: WorkerMessage) => void = () => undefined;
+    let onError: (error: Error) => void = () => undefined;
+    let onExit: (code: number) => void = () => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const port = await new Promise<number>((resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('The embedded PostgreSQL did not start within 60 s')),
+        START_TIMEOUT_MS,
+      );
+      onError = reject;
+      onExit = (code) => reject(new Error(`The embedded PostgreSQL exited with code ${code}`));
+      onMessage = (message) => {
+        if (message.type === 'ready' && message.port !== undefined) resolve(message.port);
+        else if (message.type === 'error')
+          reject(new Error(`The embedded PostgreSQL failed to start: ${message.message}`));
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    })
+      .catch(async (error: Error) => {
+        await worker.terminate();
+        throw error;
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        // Only these listeners: removeAllListeners() would also drop the ones Node's Worker uses
+        // to keep its message port referenced, and later messages would arrive late.
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      });
+    return new EmbeddedPostgres(worker, `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
+  }
+
+  /** Lets the process exit while the server still runs (CLI commands that do not stop it). */
+  unref(): void {
+    this.worker.unref();
+  }
+
+  /** Closes the database cleanly (PGlite flushes its files), then ends the worker. */
+  async stop(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, STOP_TIMEOUT_MS);
+      this.worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'closed' || message.type === 'error') resolve();
+      });
+      this.worker.once('exit', () => resolve());
+    });
+    this.worker.postMessage({ type: 'close' });
+    await closed;
+    clearTimeout(timer);
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,7 @@
+import { User } from '../users/user.entity';
+
+/**
+ * Every entity, listed once for the application and the migration CLI alike. Explicit imports
+ * (rather than a glob) work the same under ts-node, Jest and the compiled build.
+ */
+export const ENTITIES = [User];

@@ -1,0 +1,4 @@
+import { CreateUsers1795299639760 } from './1795299639760-CreateUsers';
+
+/** Every migration, in order. A new migration is generated into this folder and added here. */
+export const MIGRATIONS = [CreateUsers1795299639760];

@@ -1,0 +1,63 @@
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import type { DependencyStatus } from '../common/health/dependency-status';
+import { DatabaseHealth } from '../database/database.health';
+import { RedisHealth } from '../redis/redis.health';
+
+/** Each dependency gets this long to answer, so readiness answers well within 5 s. */
+const PING_TIMEOUT_MS = 1_500;
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: DatabaseHealth,
+    private readonly redis: RedisHealth,
+  ) {}
+
+  @Get('live')
+  @ApiOkResponse({
+    description: 'The process is up and serving HTTP.',
+    schema: { example: { status: 'ok' } },
+  })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiServiceUnavailableResponse({ description: 'PostgreSQL or Redis does not answer.' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    try {
+      // Public: it says which dependency is down, not why (addresses and errors stay internal).
+      return await this.health.check([
+        async () => this.indicate('database', await this.database.check(PING_TIMEOUT_MS), false),
+        async () => this.indicate('redis', await this.redis.check(PING_TIMEOUT_MS), false),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+
+  private indicate(
+    key: string,
+    status: DependencyStatus,
+    withDetails: boolean,
+  ): HealthIndicatorResult {
+    const indicator = this.indicators.check(key);
+    const details = withDetails ? status.details : { mode: status.details.mode };
+    return status.up ? indicator.up(details) : indicator.down(details);
+  }
+}

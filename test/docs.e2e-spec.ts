@@ -1,0 +1,42 @@
+import { createTestApp, type TestApp } from './support/test-app';
+
+describe('API documentation', () => {
+  describe('enabled (the default outside production)', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp();
+    });
+    afterAll(() => t.close());
+
+    it('serves Swagger UI at /docs', async () => {
+      const res = await t.http().get('/docs').expect(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.text).toContain('swagger-ui');
+    });
+
+    it('serves an OpenAPI 3 document that declares both security schemes', async () => {
+      const res = await t.http().get('/docs/openapi.json').expect(200);
+      expect(res.body.openapi).toMatch(/^3\./);
+      expect(res.body.components.securitySchemes).toEqual({
+        bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+        apiKey: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
+      });
+      expect(Object.keys(res.body.paths)).toEqual(
+        expect.arrayContaining(['/health/live', '/health/ready']),
+      );
+    });
+  });
+
+  describe('disabled', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp({ env: { DOCS_ENABLED: 'false' } });
+    });
+    afterAll(() => t.close());
+
+    it('answers 404 for the UI and the document', async () => {
+      await t.http().get('/docs').expect(404);
+      await t.http().get('/docs/openapi.json').expect(404);
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { keyValueStoreContract } from '../src/redis/key-value.store.contract';
+import { createRedisClient } from '../src/redis/redis-client.factory';
+import { RedisKeyValueStore } from '../src/redis/redis-key-value.store';
+import { closedPort } from './support/tcp-proxy';
+import { runRedisUrl, SERVICES_MODE } from './support/services';
+import { DependencyUnavailableError } from '../src/common/errors/dependency-unavailable.error';
+
+// The memory implementation runs the same contract in its unit spec; this one needs a Redis.
+if (SERVICES_MODE) {
+  const clients: Redis[] = [];
+  const stores: RedisKeyValueStore[] = [];
+  keyValueStoreContract(
+    'redis',
+    async () => {
+      const client = createRedisClient(runRedisUrl(), 'contract-test');
+      await client.connect();
+      clients.push(client);
+      const store = new RedisKeyValueStore(client, `contract:${randomBytes(4).toString('hex')}:`);
+      stores.push(store);
+      return store;
+    },
+    async () => {
+      await Promise.all(stores.map((store) => store.close()));
+      await Promise.all(clients.map((client) => client.quit()));
+    },
+  );
+}
+
+describe('RedisKeyValueStore without a Redis', () => {
+  it('fails closed at once with DependencyUnavailableError', async () => {
+    const client = createRedisClient(`redis://127.0.0.1:${await closedPort()}`, 'down-test');
+    await client.connect().catch(() => undefined);
+    const store = new RedisKeyValueStore(client, 'down:');
+    const started = Date.now();
+    await expect(store.get('anything')).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(store.ping()).rejects.toBeInstanceOf(DependencyUnavailableError);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    client.disconnect();
+  });
+});
