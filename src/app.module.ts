@@ -8,6 +8,9 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
@@ -21,7 +24,10 @@ export class AppModule {
         LoggerModule.forRoot(buildLoggerOptions(config)),
         DatabaseModule.forRoot(config),
         RedisModule,
+        AuditModule,
         UsersModule,
+        AuthModule,
+        AdminModule,
         HealthModule,
       ],
       providers: [

@@ -47,4 +47,11 @@ async function bootstrap(): Promise<void> {
   logger.log(`Listening on ${url}${config.http.docsEnabled ? ` (API docs at ${url}/docs)` : ''}`);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // A configuration problem found while starting (keys, admin password) is a message, not a crash.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+});

@@ -1,5 +1,10 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -9,6 +14,7 @@ import {
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import type { DependencyStatus } from '../common/health/dependency-status';
+import { Auth, Public } from '../auth/decorators/auth.decorator';
 import { DatabaseHealth } from '../database/database.health';
 import { RedisHealth } from '../redis/redis.health';
 
@@ -26,6 +32,7 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @Public()
   @ApiOkResponse({
     description: 'The process is up and serving HTTP.',
     schema: { example: { status: 'ok' } },
@@ -35,14 +42,28 @@ export class HealthController {
   }
 
   @Get('ready')
+  @Public()
   @HealthCheck()
   @ApiServiceUnavailableResponse({ description: 'PostgreSQL or Redis does not answer.' })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+  ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    // Public: it says which dependency is down, not why (addresses and errors stay internal).
+    return this.check(reply, false);
+  }
+
+  @Get()
+  @Auth({ apiKey: true })
+  @HealthCheck()
+  @ApiOperation({ summary: 'Each dependency with its mode, latency and, when down, the reason' })
+  details(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    return this.check(reply, true);
+  }
+
+  private async check(reply: FastifyReply, withDetails: boolean): Promise<HealthCheckResult> {
     try {
-      // Public: it says which dependency is down, not why (addresses and errors stay internal).
       return await this.health.check([
-        async () => this.indicate('database', await this.database.check(PING_TIMEOUT_MS), false),
-        async () => this.indicate('redis', await this.redis.check(PING_TIMEOUT_MS), false),
+        async () =>
+          this.indicate('database', await this.database.check(PING_TIMEOUT_MS), withDetails),
+        async () => this.indicate('redis', await this.redis.check(PING_TIMEOUT_MS), withDetails),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PasswordHasher } from './password-hasher';
+import { PasswordPolicy } from './password-policy';
 import { User } from './user.entity';
+import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
-  exports: [TypeOrmModule],
+  providers: [UsersService, PasswordHasher, PasswordPolicy],
+  exports: [UsersService],
 })
 export class UsersModule {}

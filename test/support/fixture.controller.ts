@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Public } from '../../src/auth/decorators/auth.decorator';
 
 export class EchoDto {
   @IsString()
@@ -15,6 +16,7 @@ export class EchoDto {
 
 /** Test-only routes that exercise the HTTP stack: body parsing, validation, the error filter. */
 @Controller('test')
+@Public()
 export class FixtureController {
   @Post('echo')
   @HttpCode(200)

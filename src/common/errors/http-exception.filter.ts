@@ -48,6 +48,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
         'Request failed',
       );
     }
+    const challenge = authenticateChallenge(body, request);
+    if (challenge !== undefined) void reply.header('www-authenticate', challenge);
     void reply.status(body.statusCode).header('cache-control', 'no-store').send(body);
   }
 
@@ -64,6 +66,19 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error', requestId);
   }
+}
+
+/** RFC 6750 §3: how a client should authenticate, and what was wrong with what it sent. */
+function authenticateChallenge(body: ErrorBody, request: FastifyRequest): string | undefined {
+  const sentBearer = /^Bearer\s/i.test(request.headers.authorization ?? '');
+  if (body.statusCode === HttpStatus.UNAUTHORIZED) {
+    const sentCredential = request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
+    return sentCredential ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
+  }
+  if (body.statusCode === HttpStatus.FORBIDDEN && body.code === 'insufficient_scope' && sentBearer) {
+    return 'Bearer realm="api", error="insufficient_scope"';
+  }
+  return undefined;
 }
 
 function messageOf(exception: HttpException): string {

@@ -1,4 +1,5 @@
 import { CreateUsers1795299639760 } from './1795299639760-CreateUsers';
+import { CreateAuditEvents1795303436231 } from './1795303436231-CreateAuditEvents';
 
 /** Every migration, in order. A new migration is generated into this folder and added here. */
-export const MIGRATIONS = [CreateUsers1795299639760];
+export const MIGRATIONS = [CreateUsers1795299639760, CreateAuditEvents1795303436231];

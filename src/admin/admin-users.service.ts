@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import type { UserPrincipal } from '../auth/principal';
+import { SessionTokensService } from '../auth/session-tokens.service';
+import { DomainError } from '../common/errors/domain.error';
+import type { RequestMeta } from '../common/http/request-meta';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
+import { RevocationStore } from '../tokens/revocation.store';
+import type { User } from '../users/user.entity';
+import { UsersService, type UserPage } from '../users/users.service';
+import type { ListUsersQuery, UpdateUserDto } from './dto/admin-users.dto';
+
+export class SelfLockoutError extends DomainError {
+  readonly kind = 'invalid';
+  readonly code = 'self_lockout';
+
+  constructor() {
+    super('Admins cannot disable themselves or remove their own admin role');
+  }
+}
+
+@Injectable()
+export class AdminUsersService {
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly users: UsersService,
+    private readonly sessions: SessionTokensService,
+    private readonly revocations: RevocationStore,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(query: ListUsersQuery): Promise<UserPage> {
+    return this.users.list(query);
+  }
+
+  async update(
+    id: string,
+    changes: UpdateUserDto,
+    admin: UserPrincipal,
+    meta: RequestMeta,
+  ): Promise<User> {
+    if (
+      id === admin.userId &&
+      (changes.disabled === true ||
+        (changes.roles !== undefined && !changes.roles.includes('admin')))
+    ) {
+      throw new SelfLockoutError();
+    }
+    const user = await this.users.update(id, changes);
+    if (changes.disabled === true) {
+      // Disabling ends everything at once: sessions, and access tokens through the revoked-before mark.
+      await this.sessions.logoutAll(id, meta, admin.userId);
+    } else if (changes.roles !== undefined) {
+      // Access tokens carry roles: make clients refresh so that the new roles apply now.
+      await this.revocations.revokeAllIssuedBefore(id, this.config.jwt.accessTokenTtl);
+    }
+    this.audit.record(
+      { type: 'admin.user_updated', userId: id, actorId: admin.userId, details: { ...changes } },
+      meta,
+    );
+    return user;
+  }
+
+  async logoutAll(id: string, admin: UserPrincipal, meta: RequestMeta): Promise<void> {
+    await this.users.getById(id);
+    await this.sessions.logoutAll(id, meta, admin.userId);
+  }
+}

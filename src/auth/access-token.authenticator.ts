@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { AccessTokenClaims } from '../tokens/access-token';
+import { InvalidTokenError } from '../tokens/access-token.errors';
+import { AccessTokenVerifier } from '../tokens/access-token.verifier';
+import { RevocationStore } from '../tokens/revocation.store';
+import { VerifiedTokenCache } from '../tokens/verified-token.cache';
+import type { UserPrincipal } from './principal';
+
+/**
+ * From a verified access token to a principal: the verified-token cache first, the revocation
+ * check always (one store round trip, no database query).
+ */
+@Injectable()
+export class AccessTokenAuthenticator {
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly cache: VerifiedTokenCache,
+    private readonly revocations: RevocationStore,
+  ) {}
+
+  /** Claims already verified for this exact token, if any. */
+  cached(rawToken: string): AccessTokenClaims | undefined {
+    return this.cache.get(rawToken);
+  }
+
+  /** Full verification, for the routes that check a token themselves (verify, logout). */
+  async authenticate(rawToken: string): Promise<UserPrincipal> {
+    const claims = this.cache.get(rawToken) ?? this.verifier.verify(rawToken);
+    return this.principalFor(rawToken, claims);
+  }
+
+  /** After a signature check (passport-jwt's or ours): shape, cache, revocation. */
+  async fromVerifiedPayload(rawToken: string, payload: unknown): Promise<UserPrincipal> {
+    return this.principalFor(rawToken, this.verifier.claimsOf(payload));
+  }
+
+  async principalFor(rawToken: string, claims: AccessTokenClaims): Promise<UserPrincipal> {
+    this.cache.set(rawToken, claims);
+    const revoked = await this.revocations.isRevoked({
+      userId: claims.sub,
+      sessionId: claims.sid,
+      jti: claims.jti,
+      iat: claims.iat,
+      exp: claims.exp,
+    });
+    if (revoked) throw new InvalidTokenError();
+    return {
+      type: 'user',
+      userId: claims.sub,
+      sessionId: claims.sid,
+      roles: claims.roles,
+      token: { jti: claims.jti, iat: claims.iat, exp: claims.exp },
+    };
+  }
+}

@@ -1,0 +1,188 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Meta, type RequestMeta } from '../common/http/request-meta';
+import { UsersService } from '../users/users.service';
+import { AccessTokenAuthenticator } from './access-token.authenticator';
+import { InvalidRefreshTokenError } from './auth.errors';
+import { Auth, Public } from './decorators/auth.decorator';
+import { CurrentPrincipal } from './decorators/current-principal.decorator';
+import { LoginDto, RefreshTokenDto, RegisterDto, VerifyTokenDto } from './dto/auth.dto';
+import { MeResponse, TokenResponse, UserView, VerifyResponse } from './dto/auth-responses.dto';
+import { classifyCredential } from './guards/credential';
+import { LoginService } from './login.service';
+import type { Principal, UserPrincipal } from './principal';
+import { RefreshCookie } from './refresh-cookie';
+import { SessionTokensService, type IssuedTokens } from './session-tokens.service';
+import { MissingCredentialsError } from '../tokens/access-token.errors';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly login: LoginService,
+    private readonly sessions: SessionTokensService,
+    private readonly cookie: RefreshCookie,
+    private readonly accessTokens: AccessTokenAuthenticator,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('register')
+  @Public()
+  @ApiOperation({ summary: 'Create an account and sign in' })
+  @ApiCreatedResponse({ type: TokenResponse })
+  @ApiBadRequestResponse({
+    description: 'Invalid input or a weak password (details name the problem).',
+  })
+  @ApiConflictResponse({ description: 'An account with this email already exists.' })
+  async register(
+    @Body() body: RegisterDto,
+    @Meta() meta: RequestMeta,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponse> {
+    return this.respond(await this.login.register(body, meta), request, reply);
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Sign in with email and password' })
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiUnauthorizedResponse({
+    description: 'Invalid email or password (the same answer for every failure).',
+  })
+  async signIn(
+    @Body() body: LoginDto,
+    @Meta() meta: RequestMeta,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponse> {
+    return this.respond(await this.login.login(body, meta), request, reply);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Trade a refresh token for new tokens',
+    description:
+      'The refresh token comes from the body or the refresh_token cookie and is rotated: the answer carries a new one. ' +
+      'Presenting an already rotated token ends the whole session.',
+  })
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiUnauthorizedResponse({
+    description: 'Missing, invalid, expired, reused or revoked refresh token.',
+  })
+  async refresh(
+    @Body() body: RefreshTokenDto,
+    @Meta() meta: RequestMeta,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponse> {
+    const token = this.cookie.read(request, body.refreshToken);
+    if (token === undefined) throw new InvalidRefreshTokenError();
+    return this.respond(await this.sessions.refresh(token, meta), request, reply);
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'End this session',
+    description:
+      'With a refresh token (body or cookie) and/or a Bearer access token: ends that session and denies that access token.',
+  })
+  @ApiNoContentResponse({ description: 'Signed out.' })
+  @ApiUnauthorizedResponse({ description: 'Neither a refresh token nor a valid access token.' })
+  async logout(
+    @Body() body: RefreshTokenDto,
+    @Meta() meta: RequestMeta,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    const refreshToken = this.cookie.read(request, body.refreshToken);
+    const credential = classifyCredential(request);
+    const principal =
+      credential.kind === 'bearer'
+        ? await this.accessTokens.authenticate(credential.token)
+        : undefined;
+    this.cookie.clear(reply);
+    // A Bearer token on this public route is verified like anywhere else: a bad one is a 401.
+    const recognized = await this.sessions.logout({ refreshToken, principal }, meta);
+    if (!recognized)
+      throw refreshToken === undefined && principal === undefined
+        ? new MissingCredentialsError()
+        : new InvalidRefreshTokenError();
+  }
+
+  @Post('logout-all')
+  @Auth()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'End every session of the user, and every access token issued until now',
+  })
+  @ApiNoContentResponse({ description: 'Signed out everywhere.' })
+  async logoutAll(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Meta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    await this.sessions.logoutAll(principal.userId, meta);
+    this.cookie.clear(reply);
+  }
+
+  @Get('me')
+  @Auth({ apiKey: true })
+  @ApiOperation({ summary: 'Who is calling' })
+  @ApiOkResponse({ type: MeResponse })
+  async me(@CurrentPrincipal() principal: Principal): Promise<MeResponse> {
+    if (principal.type === 'apiKey')
+      return { type: 'apiKey', id: principal.keyId, scopes: principal.scopes };
+    const user = await this.users.getById(principal.userId);
+    return {
+      type: 'user',
+      id: user.id,
+      email: user.email,
+      roles: user.roles,
+      emailVerified: user.emailVerifiedAt !== null,
+    };
+  }
+
+  @Post('verify')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Check an access token: signature, claims and revocation' })
+  @ApiOkResponse({ type: VerifyResponse })
+  @ApiUnauthorizedResponse({ description: 'Anything but a valid, live access token.' })
+  async verify(@Body() body: VerifyTokenDto): Promise<VerifyResponse> {
+    const principal = await this.accessTokens.authenticate(body.token);
+    return { valid: true, type: 'access', sub: principal.userId, exp: principal.token.exp };
+  }
+
+  private respond(
+    issued: IssuedTokens,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): TokenResponse {
+    const delivery = this.cookie.delivery(request);
+    if (delivery.cookie) this.cookie.set(reply, issued.refreshToken, issued.refreshExpiresIn);
+    return {
+      tokenType: 'Bearer',
+      accessToken: issued.accessToken,
+      expiresIn: issued.expiresIn,
+      ...(delivery.body && { refreshToken: issued.refreshToken }),
+      refreshExpiresIn: issued.refreshExpiresIn,
+      user: UserView.of(issued.user),
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { TokensModule } from '../tokens/tokens.module';
+import { UsersModule } from '../users/users.module';
+import { AccessTokenAuthenticator } from './access-token.authenticator';
+import { AuthController } from './auth.controller';
+import { AuthenticationGuard } from './guards/authentication.guard';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { JwksController } from './jwks.controller';
+import { LoginService } from './login.service';
+import { RefreshCookie } from './refresh-cookie';
+import { SessionTokensService } from './session-tokens.service';
+import { SessionsController } from './sessions.controller';
+import { JwtStrategy } from './strategies/jwt.strategy';
+
+@Module({
+  imports: [PassportModule, UsersModule, TokensModule],
+  controllers: [AuthController, SessionsController, JwksController],
+  providers: [
+    LoginService,
+    SessionTokensService,
+    RefreshCookie,
+    AccessTokenAuthenticator,
+    JwtStrategy,
+    JwtAuthGuard,
+    // Deny by default: every route of every module passes this guard unless it is @Public().
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+  ],
+  exports: [SessionTokensService],
+})
+export class AuthModule {}

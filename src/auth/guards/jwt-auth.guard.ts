@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { InvalidTokenError } from '../../tokens/access-token.errors';
+import type { UserPrincipal } from '../principal';
+import { JWT_STRATEGY } from '../strategies/jwt.strategy';
+
+/**
+ * Runs the passport-jwt strategy. A token it refuses is one 401, never a 403; an error raised in
+ * validate() (a revoked token: 401, a store outage: 503) passes through unchanged.
+ */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
+  override handleRequest<T = UserPrincipal>(error: unknown, user: T | false): T {
+    if (error) throw error;
+    if (!user) throw new InvalidTokenError();
+    return user;
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import type { RequestMeta } from '../common/http/request-meta';
+import { UsersService } from '../users/users.service';
+import { InvalidCredentialsError } from './auth.errors';
+import type { LoginDto, RegisterDto } from './dto/auth.dto';
+import { SessionTokensService, type IssuedTokens } from './session-tokens.service';
+
+/** Registration and password login: the two ways a session begins. */
+@Injectable()
+export class LoginService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionTokensService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async register(input: RegisterDto, meta: RequestMeta): Promise<IssuedTokens> {
+    const user = await this.users.create({
+      email: input.email,
+      password: input.password,
+      name: input.name ?? null,
+    });
+    this.audit.record({ type: 'user.registered', userId: user.id }, meta);
+    return this.sessions.open(user, meta);
+  }
+
+  /**
+   * Never tells a wrong password from an unknown email or a disabled account: same status, same
+   * body, and the same bcrypt work (a dummy hash stands in for a missing user).
+   */
+  async login(input: LoginDto, meta: RequestMeta): Promise<IssuedTokens> {
+    const user = await this.users.findByEmail(input.email);
+    const passwordOk = await this.users.verifyPassword(user, input.password);
+    if (user === null || !passwordOk || user.disabledAt !== null) {
+      const reason = user === null ? 'unknown_email' : !passwordOk ? 'bad_password' : 'disabled';
+      this.audit.record({ type: 'login.failed', userId: user?.id ?? null, reason }, meta);
+      throw new InvalidCredentialsError();
+    }
+    this.audit.record({ type: 'login.succeeded', userId: user.id }, meta);
+    return this.sessions.open(user, meta);
+  }
+}

@@ -1,0 +1,19 @@
+import type { Role } from '../users/user.entity';
+
+/** Who is calling, as the handlers see it: never `req.user`. */
+export interface UserPrincipal {
+  type: 'user';
+  userId: string;
+  sessionId: string;
+  roles: Role[];
+  /** The verified token's id and times, for logout of this exact token. */
+  token: { jti: string; iat: number; exp: number };
+}
+
+export interface ApiKeyPrincipal {
+  type: 'apiKey';
+  keyId: string;
+  scopes: string[];
+}
+
+export type Principal = UserPrincipal | ApiKeyPrincipal;

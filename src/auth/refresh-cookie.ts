@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
+import { CrossSiteRequestError } from './auth.errors';
+
+export const REFRESH_COOKIE = 'refresh_token';
+export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+
+export interface Delivery {
+  body: boolean;
+  cookie: boolean;
+}
+
+/**
+ * How the refresh token travels: REFRESH_TOKEN_TRANSPORT sets what the deployment allows, and a
+ * client narrows it with X-Auth-Mode (a browser asks for the cookie only, a native app for the
+ * body only). Cookie-authenticated requests must prove they are not cross-site.
+ */
+@Injectable()
+export class RefreshCookie {
+  private readonly allowedOrigins: Set<string>;
+
+  constructor(@InjectConfig() private readonly config: AppConfig) {
+    this.allowedOrigins = new Set([...config.http.corsOrigins, new URL(config.mail.appUrl).origin]);
+  }
+
+  delivery(request: FastifyRequest): Delivery {
+    const transport = this.config.refresh.transport;
+    if (transport !== 'both') return { body: transport === 'body', cookie: transport === 'cookie' };
+    const mode = String(request.headers['x-auth-mode'] ?? '').toLowerCase();
+    if (mode === 'cookie') return { body: false, cookie: true };
+    if (mode === 'body') return { body: true, cookie: false };
+    return { body: true, cookie: true };
+  }
+
+  set(reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+    void reply.setCookie(REFRESH_COOKIE, token, {
+      httpOnly: true,
+      secure: this.config.http.cookieSecure,
+      sameSite: 'strict',
+      path: REFRESH_COOKIE_PATH,
+      maxAge: maxAgeSeconds,
+    });
+  }
+
+  clear(reply: FastifyReply): void {
+    void reply.clearCookie(REFRESH_COOKIE, {
+      httpOnly: true,
+      secure: this.config.http.cookieSecure,
+      sameSite: 'strict',
+      path: REFRESH_COOKIE_PATH,
+    });
+  }
+
+  /**
+   * The refresh token of a request: the body's, else the cookie's. A request that relies on the
+   * cookie must carry X-Requested-With or a JSON content type (a plain HTML form can send
+   * neither) and, when it has an Origin, one this service trusts.
+   */
+  read(request: FastifyRequest, bodyToken: string | undefined): string | undefined {
+    if (bodyToken !== undefined) return bodyToken;
+    const cookie = request.cookies?.[REFRESH_COOKIE];
+    if (cookie === undefined || cookie === '') return undefined;
+    const contentType = String(request.headers['content-type'] ?? '');
+    const hasMarker =
+      request.headers['x-requested-with'] !== undefined ||
+      /^application\/json\b/i.test(contentType);
+    const origin = request.headers.origin;
+    if (!hasMarker || (origin !== undefined && !this.allowedOrigins.has(origin)))
+      throw new CrossSiteRequestError();
+    return cookie;
+  }
+}

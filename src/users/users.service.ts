@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { canonicalEmail } from './email';
+import { PasswordHasher } from './password-hasher';
+import { PasswordPolicy } from './password-policy';
+import { User, type Role } from './user.entity';
+import { EmailTakenError, UserNotFoundError, WeakPasswordError } from './users.errors';
+
+const UNIQUE_VIOLATION = '23505';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  name?: string | null;
+  roles?: Role[];
+}
+
+export interface UserPage {
+  items: User[];
+  total: number;
+}
+
+/** Accounts: the only module that touches the users table. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+  ) {}
+
+  /** Creates an account; the database's unique index decides between concurrent registrations. */
+  async create({ email, password, name = null, roles = ['user'] }: NewUser): Promise<User> {
+    const canonical = canonicalEmail(email);
+    this.assertAcceptablePassword('password', password, canonical, name);
+    const passwordHash = await this.hasher.hash(password);
+    try {
+      return await this.users.save(
+        this.users.create({ email: canonical, name, passwordHash, roles }),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  assertAcceptablePassword(
+    field: string,
+    password: string,
+    email: string,
+    name?: string | null,
+  ): void {
+    const problem = this.policy.problem(password, { email, name });
+    if (problem !== null) throw new WeakPasswordError(field, problem);
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: canonicalEmail(email) });
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async getById(id: string): Promise<User> {
+    const user = await this.findById(id);
+    if (user === null) throw new UserNotFoundError();
+    return user;
+  }
+
+  /** The password check of a login; an unknown user costs the same time as a wrong password. */
+  async verifyPassword(user: User | null, password: string): Promise<boolean> {
+    if (user === null) return this.hasher.verifyNothing(password);
+    return this.hasher.verify(password, user.passwordHash);
+  }
+
+  async setPassword(userId: string, password: string): Promise<Date> {
+    const user = await this.getById(userId);
+    this.assertAcceptablePassword('password', password, user.email, user.name);
+    const changedAt = new Date();
+    await this.users.update(
+      { id: userId },
+      { passwordHash: await this.hasher.hash(password), passwordChangedAt: changedAt },
+    );
+    return changedAt;
+  }
+
+  async list(options: { page: number; limit: number; email?: string }): Promise<UserPage> {
+    const query = this.users
+      .createQueryBuilder('user')
+      .orderBy('user.createdAt', 'ASC')
+      .addOrderBy('user.id', 'ASC');
+    if (options.email !== undefined) {
+      // A substring search on the canonical email; LIKE wildcards in the input match literally.
+      const needle = canonicalEmail(options.email).replace(/[\\%_]/g, (c) => `\\${c}`);
+      query.where('user.email LIKE :needle', { needle: `%${needle}%` });
+    }
+    const [items, total] = await query
+      .skip((options.page - 1) * options.limit)
+      .take(options.limit)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  async update(id: string, changes: { roles?: Role[]; disabled?: boolean }): Promise<User> {
+    const user = await this.getById(id);
+    if (changes.roles !== undefined) user.roles = [...new Set(changes.roles)];
+    if (changes.disabled !== undefined)
+      user.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
+    return this.users.save(user);
+  }
+
+  async markEmailVerified(id: string): Promise<void> {
+    await this.users.update({ id }, { emailVerifiedAt: () => 'now()' });
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
+  );
+}
