@@ -20,6 +20,9 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     // While shutting down, new requests get 503 and idle keep-alive sockets are closed.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Node refuses headers over 16 KiB with a bare 431; allow more so that an oversized token
+    // gets the same 401 and error body as any other bad token (verifiers refuse past 4 KiB).
+    http: { maxHeaderSize: 96 * 1024 },
   });
 }
 

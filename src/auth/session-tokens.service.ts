@@ -140,7 +140,7 @@ export class SessionTokensService {
       accessToken: access.token,
       expiresIn: access.expiresIn,
       refreshToken,
-      refreshExpiresIn: Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)),
+      refreshExpiresIn: Math.max(0, Math.round((session.expiresAt.getTime() - Date.now()) / 1000)),
     };
   }
 }

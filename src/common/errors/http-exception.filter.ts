@@ -72,10 +72,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
 function authenticateChallenge(body: ErrorBody, request: FastifyRequest): string | undefined {
   const sentBearer = /^Bearer\s/i.test(request.headers.authorization ?? '');
   if (body.statusCode === HttpStatus.UNAUTHORIZED) {
-    const sentCredential = request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
+    const sentCredential =
+      request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
     return sentCredential ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
   }
-  if (body.statusCode === HttpStatus.FORBIDDEN && body.code === 'insufficient_scope' && sentBearer) {
+  if (
+    body.statusCode === HttpStatus.FORBIDDEN &&
+    body.code === 'insufficient_scope' &&
+    sentBearer
+  ) {
     return 'Bearer realm="api", error="insufficient_scope"';
   }
   return undefined;
