@@ -4,9 +4,6 @@ import type { UserPrincipal } from '../auth/principal';
 import { SessionTokensService } from '../auth/session-tokens.service';
 import { DomainError } from '../common/errors/domain.error';
 import type { RequestMeta } from '../common/http/request-meta';
-import type { AppConfig } from '../config/app-config';
-import { InjectConfig } from '../config/config.module';
-import { RevocationStore } from '../tokens/revocation.store';
 import type { User } from '../users/user.entity';
 import { UsersService, type UserPage } from '../users/users.service';
 import type { ListUsersQuery, UpdateUserDto } from './dto/admin-users.dto';
@@ -23,10 +20,8 @@ export class SelfLockoutError extends DomainError {
 @Injectable()
 export class AdminUsersService {
   constructor(
-    @InjectConfig() private readonly config: AppConfig,
     private readonly users: UsersService,
     private readonly sessions: SessionTokensService,
-    private readonly revocations: RevocationStore,
     private readonly audit: AuditService,
   ) {}
 
@@ -47,14 +42,14 @@ export class AdminUsersService {
     ) {
       throw new SelfLockoutError();
     }
+    const before = await this.users.getById(id);
     const user = await this.users.update(id, changes);
-    if (changes.disabled === true) {
-      // Disabling ends everything at once: sessions, and access tokens through the revoked-before mark.
+    const lostRole = before.roles.some((role) => !user.roles.includes(role));
+    // Disabling, or taking a role away, ends every session and access token at once: a token
+    // must not keep a right its holder no longer has. A granted role needs no hurry: it comes
+    // with the next refresh.
+    if (changes.disabled === true || lostRole)
       await this.sessions.logoutAll(id, meta, admin.userId);
-    } else if (changes.roles !== undefined) {
-      // Access tokens carry roles: make clients refresh so that the new roles apply now.
-      await this.revocations.revokeAllIssuedBefore(id, this.config.jwt.accessTokenTtl);
-    }
     this.audit.record(
       { type: 'admin.user_updated', userId: id, actorId: admin.userId, details: { ...changes } },
       meta,

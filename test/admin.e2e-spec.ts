@@ -1,0 +1,233 @@
+import { DataSource } from 'typeorm';
+import { AuditService } from '../src/audit/audit.service';
+import { AuditEvent } from '../src/audit/audit-event.entity';
+import { bearer, login, PASSWORD, register, uniqueEmail, type SignedIn } from './support/accounts';
+import { createTestApp, type TestApp } from './support/test-app';
+
+const ADMIN_EMAIL = 'root-admin@example.com';
+
+describe('admin', () => {
+  let t: TestApp;
+  let admin: SignedIn;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { ADMIN_EMAIL: ` ${ADMIN_EMAIL.toUpperCase()} `, ADMIN_PASSWORD: PASSWORD },
+    });
+    admin = await login(t, ADMIN_EMAIL);
+  });
+  afterAll(() => t.close());
+
+  it('creates the ADMIN_EMAIL account at boot, with the admin role', async () => {
+    const res = await t
+      .http()
+      .get('/api/v1/auth/me')
+      .set(...bearer(admin.accessToken))
+      .expect(200);
+    expect(res.body).toMatchObject({ email: ADMIN_EMAIL, roles: ['user', 'admin'] });
+  });
+
+  it('lists users a page at a time and finds them by email', async () => {
+    const tag = uniqueEmail('listed').split('@')[0];
+    await register(t, `${tag}-1@example.com`);
+    await register(t, `${tag}-2@example.com`);
+    const page = await t
+      .http()
+      .get(`/api/v1/admin/users?email=${tag}&limit=1&page=2`)
+      .set(...bearer(admin.accessToken))
+      .expect(200);
+    expect(page.body).toMatchObject({ total: 2, page: 2, limit: 1 });
+    expect(page.body.items).toEqual([
+      expect.objectContaining({ email: `${tag}-2@example.com`, disabled: false, roles: ['user'] }),
+    ]);
+    expect(JSON.stringify(page.body)).not.toMatch(/passwordHash|\$2b\$/);
+  });
+
+  it('refuses a limit over 100 with 400', async () => {
+    const res = await t
+      .http()
+      .get('/api/v1/admin/users?limit=101')
+      .set(...bearer(admin.accessToken))
+      .expect(400);
+    expect(res.body.details).toEqual([{ field: 'limit', problem: 'must not be greater than 100' }]);
+  });
+
+  it('disabling a user ends every session at once, and they can no longer log in', async () => {
+    const victim = await register(t);
+    const second = await login(t, victim.email);
+    const res = await t
+      .http()
+      .patch(`/api/v1/admin/users/${victim.userId}`)
+      .set(...bearer(admin.accessToken))
+      .send({ disabled: true })
+      .expect(200);
+    expect(res.body).toMatchObject({ id: victim.userId, disabled: true });
+    for (const device of [victim, second]) {
+      await t
+        .http()
+        .get('/api/v1/auth/me')
+        .set(...bearer(device.accessToken))
+        .expect(401);
+      await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: device.refreshToken })
+        .expect(401);
+    }
+    const denied = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: victim.email, password: PASSWORD })
+      .expect(401);
+    expect(denied.body.message).toBe('Invalid email or password');
+
+    await t
+      .http()
+      .patch(`/api/v1/admin/users/${victim.userId}`)
+      .set(...bearer(admin.accessToken))
+      .send({ disabled: false })
+      .expect(200);
+    await login(t, victim.email);
+  });
+
+  it('a granted role comes with the next refresh', async () => {
+    const promoted = await register(t);
+    await t
+      .http()
+      .patch(`/api/v1/admin/users/${promoted.userId}`)
+      .set(...bearer(admin.accessToken))
+      .send({ roles: ['user', 'admin'] })
+      .expect(200);
+    await t
+      .http()
+      .get('/api/v1/admin/users')
+      .set(...bearer(promoted.accessToken))
+      .expect(403);
+    const refreshed = await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: promoted.refreshToken })
+      .expect(200);
+    expect(refreshed.body.user.roles).toEqual(['user', 'admin']);
+    await t
+      .http()
+      .get('/api/v1/admin/users')
+      .set(...bearer(refreshed.body.accessToken))
+      .expect(200);
+  });
+
+  it('a role taken away ends every session at once', async () => {
+    const demoted = await register(t);
+    await t
+      .http()
+      .patch(`/api/v1/admin/users/${demoted.userId}`)
+      .set(...bearer(admin.accessToken))
+      .send({ roles: ['user', 'admin'] })
+      .expect(200);
+    const asAdmin = await login(t, demoted.email);
+    await t
+      .http()
+      .get('/api/v1/admin/users')
+      .set(...bearer(asAdmin.accessToken))
+      .expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/admin/users/${demoted.userId}`)
+      .set(...bearer(admin.accessToken))
+      .send({ roles: ['user'] })
+      .expect(200);
+    await t
+      .http()
+      .get('/api/v1/admin/users')
+      .set(...bearer(asAdmin.accessToken))
+      .expect(401);
+    await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: asAdmin.refreshToken })
+      .expect(401);
+  });
+
+  it('refuses unknown roles and fields', async () => {
+    const user = await register(t);
+    await t
+      .http()
+      .patch(`/api/v1/admin/users/${user.userId}`)
+      .set(...bearer(admin.accessToken))
+      .send({ roles: ['root'] })
+      .expect(400);
+    await t
+      .http()
+      .patch(`/api/v1/admin/users/${user.userId}`)
+      .set(...bearer(admin.accessToken))
+      .send({ email: 'x@example.com' })
+      .expect(400);
+  });
+
+  it('answers 404 for an unknown user and 400 for a malformed id', async () => {
+    await t
+      .http()
+      .patch('/api/v1/admin/users/00000000-0000-4000-8000-000000000000')
+      .set(...bearer(admin.accessToken))
+      .send({ disabled: true })
+      .expect(404);
+    await t
+      .http()
+      .patch('/api/v1/admin/users/not-a-uuid')
+      .set(...bearer(admin.accessToken))
+      .send({ disabled: true })
+      .expect(400);
+  });
+
+  it('does not let an admin lock themselves out', async () => {
+    const res = await t
+      .http()
+      .patch(`/api/v1/admin/users/${admin.userId}`)
+      .set(...bearer(admin.accessToken))
+      .send({ disabled: true })
+      .expect(400);
+    expect(res.body.code).toBe('self_lockout');
+  });
+
+  it('logs a user out everywhere', async () => {
+    const user = await register(t);
+    await t
+      .http()
+      .post(`/api/v1/admin/users/${user.userId}/logout-all`)
+      .set(...bearer(admin.accessToken))
+      .expect(204);
+    await t
+      .http()
+      .get('/api/v1/auth/me')
+      .set(...bearer(user.accessToken))
+      .expect(401);
+    await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: user.refreshToken })
+      .expect(401);
+  });
+
+  it('records audit events without secrets', async () => {
+    const user = await register(t);
+    await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: 'wrong password here' })
+      .expect(401);
+    await t.app.get(AuditService).flush();
+    const events = await t.app
+      .get(DataSource)
+      .getRepository(AuditEvent)
+      .find({ where: { userId: user.userId }, order: { createdAt: 'ASC' } });
+    expect(events.map((e) => [e.type, e.reason])).toEqual([
+      ['user.registered', null],
+      ['login.failed', 'bad_password'],
+    ]);
+    expect(events[1]).toMatchObject({
+      ip: expect.stringMatching(/127\.0\.0\.1/),
+      requestId: expect.any(String),
+    });
+    expect(JSON.stringify(events)).not.toMatch(/wrong password|correct horse|\$2b\$/);
+  });
+});
