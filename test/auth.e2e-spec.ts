@@ -457,7 +457,8 @@ describe('accounts and sessions', () => {
         .set(...bearer(laptop.accessToken))
         .expect(200);
       expect(res.body.total).toBe(2);
-      expect(res.body.items.map((s: { current: boolean }) => s.current)).toEqual([false, true]);
+      const items = res.body.items as { current: boolean }[];
+      expect(items.map((s) => s.current)).toEqual([false, true]);
       expect(res.body.items[1]).toEqual({
         id: decodeParts(laptop.accessToken).payload.sid,
         createdAt: expect.any(String),

@@ -34,7 +34,7 @@ describe('hostile access tokens', () => {
         const { header, payload } = decodeParts(user.accessToken);
         return jwt.sign(payload, publicPem.toString(), {
           algorithm: 'HS256',
-          header: { ...header, alg: 'HS256' } as jwt.JwtHeader,
+          header: { ...header, alg: 'HS256' },
         });
       },
     ],

@@ -27,7 +27,12 @@ describe('refresh token in an httpOnly cookie', () => {
   }
 
   it('X-Auth-Mode: body keeps the token out of cookies', async () => {
-    const res = await t.http().post('/api/v1/auth/register').set('x-auth-mode', 'body').send({ email: uniqueEmail(), password: PASSWORD }).expect(201);
+    const res = await t
+      .http()
+      .post('/api/v1/auth/register')
+      .set('x-auth-mode', 'body')
+      .send({ email: uniqueEmail(), password: PASSWORD })
+      .expect(201);
     expect(res.body.refreshToken).toMatch(/^[\w-]{86}$/);
     expect(res.headers['set-cookie']).toBeUndefined();
   });
@@ -60,17 +65,31 @@ describe('refresh token in an httpOnly cookie', () => {
 
   it('refuses a cookie refresh that a plain HTML form could send', async () => {
     const cookie = await browserSignUp();
-    await t.http().post('/api/v1/auth/refresh').set('cookie', `refresh_token=${cookie}`).expect(403);
+    await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .set('cookie', `refresh_token=${cookie}`)
+      .expect(403);
   });
 
   it('accepts a JSON body instead of X-Requested-With', async () => {
     const cookie = await browserSignUp();
-    await t.http().post('/api/v1/auth/refresh').set('cookie', `refresh_token=${cookie}`).send({}).expect(200);
+    await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .set('cookie', `refresh_token=${cookie}`)
+      .send({})
+      .expect(200);
   });
 
   it('logout with the cookie ends the session and clears the cookie', async () => {
     const cookie = await browserSignUp();
-    const res = await t.http().post('/api/v1/auth/logout').set('cookie', `refresh_token=${cookie}`).send({}).expect(204);
+    const res = await t
+      .http()
+      .post('/api/v1/auth/logout')
+      .set('cookie', `refresh_token=${cookie}`)
+      .send({})
+      .expect(204);
     expect(String(res.headers['set-cookie'])).toMatch(/refresh_token=;.*Expires=Thu, 01 Jan 1970/);
     await t.http().post('/api/v1/auth/refresh').send({ refreshToken: cookie }).expect(401);
   });
@@ -84,7 +103,12 @@ describe('REFRESH_TOKEN_TRANSPORT=cookie', () => {
   afterAll(() => t.close());
 
   it('never puts the refresh token in the body, whatever the client asks', async () => {
-    const res = await t.http().post('/api/v1/auth/register').set('x-auth-mode', 'body').send({ email: uniqueEmail(), password: PASSWORD }).expect(201);
+    const res = await t
+      .http()
+      .post('/api/v1/auth/register')
+      .set('x-auth-mode', 'body')
+      .send({ email: uniqueEmail(), password: PASSWORD })
+      .expect(201);
     expect(res.body.refreshToken).toBeUndefined();
     expect(cookieOf(res.headers['set-cookie'])).toMatch(/^[\w-]{86}$/);
   });

@@ -14,7 +14,8 @@ import { UsersService } from '../users/users.service';
 import { CliModule } from './cli.module';
 import { readPassword } from './read-password';
 
-const USAGE = 'Usage: npm run cli -- create-admin --email <email>   (password from a prompt or stdin)';
+const USAGE =
+  'Usage: npm run cli -- create-admin --email <email>   (password from a prompt or stdin)';
 
 async function createAdmin(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { email: { type: 'string' } }, strict: true });
@@ -23,12 +24,15 @@ async function createAdmin(args: string[]): Promise<void> {
 
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
+    logger: ['error', 'warn'],
+  });
   try {
     const users = app.get(UsersService);
     const existing = await users.findByEmail(email);
     if (existing !== null) {
-      if (!existing.roles.includes('admin')) await users.update(existing.id, { roles: [...existing.roles, 'admin'] });
+      if (!existing.roles.includes('admin'))
+        await users.update(existing.id, { roles: [...existing.roles, 'admin'] });
       process.stdout.write(`${email} already exists; it has the admin role now.\n`);
       return;
     }
@@ -44,14 +48,20 @@ class UsageError extends Error {}
 
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
-  if (command !== 'create-admin') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${command}`);
+  if (command !== 'create-admin')
+    throw new UsageError(command === undefined ? 'no command given' : `unknown command ${command}`);
   await createAdmin(args);
 }
 
 main().catch((error: unknown) => {
   if (error instanceof UsageError) process.stderr.write(`${error.message}\n${USAGE}\n`);
-  else if (error instanceof ConfigError || error instanceof DomainError) process.stderr.write(`${error.message}\n`);
-  else if (error instanceof Error && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`${error.message}\n${USAGE}\n`);
+  else if (error instanceof ConfigError || error instanceof DomainError)
+    process.stderr.write(`${error.message}\n`);
+  else if (
+    error instanceof Error &&
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  )
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
   else throw error;
   process.exitCode = 1;
 });

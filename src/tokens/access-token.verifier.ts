@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
-import { ROLES, type Role } from '../users/user.entity';
+import { ROLES } from '../users/user.entity';
 import {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_TYPE,
@@ -78,7 +78,7 @@ export class AccessTokenVerifier {
       typeof claims.iat === 'number' &&
       typeof claims.exp === 'number' &&
       Array.isArray(claims.roles) &&
-      claims.roles.every((role) => (ROLES as readonly string[]).includes(role as Role));
+      claims.roles.every((role) => (ROLES as readonly string[]).includes(role));
     if (!valid) throw new InvalidTokenError();
     return claims as AccessTokenClaims;
   }

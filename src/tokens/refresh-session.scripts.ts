@@ -113,7 +113,7 @@ export const rotateSession: AtomicScript<RotateOutcome> = {
   fromRedis: (reply) => {
     const [result, json] = reply as [RotateOutcome['result'], string | undefined];
     if (result === 'rotated') return { result, session: parseLuaSession(json as string) };
-    return { result } as RotateOutcome;
+    return { result };
   },
 };
 

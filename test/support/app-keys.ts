@@ -36,7 +36,7 @@ export function signAsApp(
     privateKey,
     {
       algorithm: 'RS256',
-      header: { alg: 'RS256', typ: 'at+jwt', kid, ...options.header } as jwt.JwtHeader,
+      header: { alg: 'RS256', typ: 'at+jwt', kid, ...options.header },
     },
   );
 }

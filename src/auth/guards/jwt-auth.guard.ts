@@ -10,7 +10,7 @@ import { JWT_STRATEGY } from '../strategies/jwt.strategy';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
-  override handleRequest<T = UserPrincipal>(error: unknown, user: T | false): T {
+  override handleRequest<T = UserPrincipal>(error: Error | null | undefined, user: T | false): T {
     if (error) throw error;
     if (!user) throw new InvalidTokenError();
     return user;

@@ -24,7 +24,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
         // A KeyObject: parsing a PEM string on every request would cost a quarter of the throughput.
         done(null, verifier.keyFor(String(rawToken)) as unknown as string);
       } catch (error) {
-        done(error as Error);
+        done(error);
       }
     };
     const { algorithms, issuer, audience, clockTolerance } = verifier.verifyOptions;
@@ -40,6 +40,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   }
 
   validate(request: FastifyRequest, payload: unknown): Promise<UserPrincipal> {
-    return this.authenticator.fromVerifiedPayload(extractBearer(request as never) ?? '', payload);
+    return this.authenticator.fromVerifiedPayload(extractBearer(request) ?? '', payload);
   }
 }

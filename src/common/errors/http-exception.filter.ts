@@ -71,13 +71,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
 /** RFC 6750 §3: how a client should authenticate, and what was wrong with what it sent. */
 function authenticateChallenge(body: ErrorBody, request: FastifyRequest): string | undefined {
   const sentBearer = /^Bearer\s/i.test(request.headers.authorization ?? '');
-  if (body.statusCode === HttpStatus.UNAUTHORIZED) {
+  if (body.statusCode === (HttpStatus.UNAUTHORIZED as number)) {
     const sentCredential =
       request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
     return sentCredential ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
   }
   if (
-    body.statusCode === HttpStatus.FORBIDDEN &&
+    body.statusCode === (HttpStatus.FORBIDDEN as number) &&
     body.code === 'insufficient_scope' &&
     sentBearer
   ) {
