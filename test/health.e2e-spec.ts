@@ -1,3 +1,4 @@
+import { bearer, register } from './support/accounts';
 import { closedPort, TcpProxy } from './support/tcp-proxy';
 import { SERVICES_MODE } from './support/services';
 import { createTestApp, servicesEnv, type TestApp } from './support/test-app';
@@ -24,6 +25,28 @@ describe('health', () => {
       expect(res.body.details).toEqual({
         database: { status: 'up', mode: SERVICES_MODE ? 'postgres' : 'embedded' },
         redis: { status: 'up', mode: SERVICES_MODE ? 'redis' : 'memory' },
+      });
+    });
+
+    it('gives signed-in callers the details, and nobody else', async () => {
+      await t.http().get('/api/v1/health').expect(401);
+      const user = await register(t);
+      const res = await t
+        .http()
+        .get('/api/v1/health')
+        .set(...bearer(user.accessToken))
+        .expect(200);
+      expect(res.body.details).toEqual({
+        database: {
+          status: 'up',
+          mode: SERVICES_MODE ? 'postgres' : 'embedded',
+          latencyMs: expect.any(Number),
+        },
+        redis: {
+          status: 'up',
+          mode: SERVICES_MODE ? 'redis' : 'memory',
+          latencyMs: expect.any(Number),
+        },
       });
     });
   });

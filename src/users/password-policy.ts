@@ -30,7 +30,15 @@ export class PasswordPolicy {
       return `must be at most ${PASSWORD_MAX_BYTES} bytes long (characters outside ASCII take 2 to 4 bytes)`;
     }
     const localPart = context.email.split('@')[0];
-    const inputs = [context.email, localPart, ...(context.name ? context.name.split(/\s+/) : [])];
+    const nameParts = context.name ? context.name.toLowerCase().split(/\s+/) : [];
+    // Also the joined forms people build passwords from: "alice.smith" -> "alicesmith".
+    const inputs = [
+      context.email,
+      localPart,
+      localPart.replace(/[^\p{L}\p{N}]/gu, ''),
+      ...nameParts,
+      nameParts.join(''),
+    ];
     const result = this.zxcvbn.check(password, inputs);
     if (result.score >= PASSWORD_MIN_SCORE) return null;
     const reasons = [result.feedback.warning, ...result.feedback.suggestions].filter(
