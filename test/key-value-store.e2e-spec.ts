@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { keyValueStoreContract } from '../src/redis/key-value.store.contract';
+import { refreshSessionStoreContract } from '../src/tokens/refresh-session.store.contract';
 import { createRedisClient } from '../src/redis/redis-client.factory';
 import { RedisKeyValueStore } from '../src/redis/redis-key-value.store';
 import { closedPort } from './support/tcp-proxy';
@@ -11,21 +12,20 @@ import { DependencyUnavailableError } from '../src/common/errors/dependency-unav
 if (SERVICES_MODE) {
   const clients: Redis[] = [];
   const stores: RedisKeyValueStore[] = [];
-  keyValueStoreContract(
-    'redis',
-    async () => {
-      const client = createRedisClient(runRedisUrl(), 'contract-test');
-      await client.connect();
-      clients.push(client);
-      const store = new RedisKeyValueStore(client, `contract:${randomBytes(4).toString('hex')}:`);
-      stores.push(store);
-      return store;
-    },
-    async () => {
-      await Promise.all(stores.map((store) => store.close()));
-      await Promise.all(clients.map((client) => client.quit()));
-    },
-  );
+  const makeStore = async () => {
+    const client = createRedisClient(runRedisUrl(), 'contract-test');
+    await client.connect();
+    clients.push(client);
+    const store = new RedisKeyValueStore(client, `contract:${randomBytes(4).toString('hex')}:`);
+    stores.push(store);
+    return store;
+  };
+  const cleanup = async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await Promise.all(clients.splice(0).map((client) => client.quit()));
+  };
+  keyValueStoreContract('redis', makeStore, cleanup);
+  refreshSessionStoreContract('redis', makeStore, cleanup);
 }
 
 describe('RedisKeyValueStore without a Redis', () => {
