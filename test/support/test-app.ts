@@ -61,7 +61,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   );
   await configureApp(app, config);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A boot that fails half-way has started things (the embedded database): stop them.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
