@@ -59,8 +59,10 @@ async function main(): Promise<void> {
     payload: { email: 'bench@example.com', password: 'correct horse battery staple' },
   });
   const { accessToken, user } = registered.json<{ accessToken: string; user: { id: string } }>();
-  const sessionId = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString())
-    .sid as string;
+  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as {
+    sid: string;
+  };
+  const sessionId = claims.sid;
   const issuer = app.get(AccessTokenIssuer);
 
   const verify = async (token: string) =>

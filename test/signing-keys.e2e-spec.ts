@@ -31,7 +31,7 @@ describe('configured signing keys (rotation)', () => {
   it('publishes every configured key and signs with the active one', async () => {
     const jwks = await t.http().get('/.well-known/jwks.json').expect(200);
     expect(jwks.headers['cache-control']).toBe('public, max-age=300');
-    expect(jwks.body.keys.map((key: { kid: string }) => key.kid).sort()).toEqual(
+    expect((jwks.body.keys as { kid: string }[]).map((key) => key.kid).sort()).toEqual(
       [oldKid, newKid].sort(),
     );
     const user = await register(t);
@@ -43,7 +43,7 @@ describe('configured signing keys (rotation)', () => {
     const { payload } = decodeParts(user.accessToken);
     const byOldKey = jwt.sign(payload, oldPem, {
       algorithm: 'RS256',
-      header: { alg: 'RS256', typ: 'at+jwt', kid: oldKid } as jwt.JwtHeader,
+      header: { alg: 'RS256', typ: 'at+jwt', kid: oldKid },
     });
     await t
       .http()
@@ -61,7 +61,7 @@ describe('JWT_KEYS_DIR', () => {
     const t = await createTestApp({ env: { JWT_KEYS_DIR: dir } });
     try {
       const jwks = await t.http().get('/.well-known/jwks.json').expect(200);
-      expect(jwks.body.keys.map((key: { kid: string }) => key.kid)).toEqual([
+      expect((jwks.body.keys as { kid: string }[]).map((key) => key.kid)).toEqual([
         signingKeyFromPem(pem).kid,
       ]);
     } finally {
