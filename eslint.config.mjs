@@ -25,7 +25,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.contract.ts', 'test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.contract.ts', '**/*.fixture.ts', 'test/**/*.ts'],
     rules: {
       // supertest bodies are `any`; the assertions on them are what the tests are about.
       '@typescript-eslint/no-unsafe-member-access': 'off',

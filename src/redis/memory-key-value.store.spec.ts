@@ -1,20 +1,9 @@
 import { keyValueStoreContract } from './key-value.store.contract';
 import { MemoryKeyValueStore } from './memory-key-value.store';
+import { memoryStores } from './memory-stores.fixture';
 
-const stores: MemoryKeyValueStore[] = [];
-
-keyValueStoreContract(
-  'memory',
-  () => {
-    const store = new MemoryKeyValueStore();
-    stores.push(store);
-    return Promise.resolve(store);
-  },
-  () => {
-    for (const store of stores) store.close();
-    return Promise.resolve();
-  },
-);
+const { make, closeAll } = memoryStores();
+keyValueStoreContract('memory', make, closeAll);
 
 describe('MemoryKeyValueStore', () => {
   it('refuses a string read of a set, as Redis does', async () => {

@@ -6,23 +6,15 @@ import { RevocationStore } from './revocation.store';
 import { SigningKeys } from './signing-keys';
 import { VerifiedTokenCache } from './verified-token.cache';
 
+const TOKEN_SERVICES = [
+  SigningKeys,
+  AccessTokenIssuer,
+  AccessTokenVerifier,
+  VerifiedTokenCache,
+  RefreshSessionStore,
+  RevocationStore,
+];
+
 /** Signing keys and JWKS, access tokens, refresh sessions, revocation. */
-@Module({
-  providers: [
-    SigningKeys,
-    AccessTokenIssuer,
-    AccessTokenVerifier,
-    VerifiedTokenCache,
-    RefreshSessionStore,
-    RevocationStore,
-  ],
-  exports: [
-    SigningKeys,
-    AccessTokenIssuer,
-    AccessTokenVerifier,
-    VerifiedTokenCache,
-    RefreshSessionStore,
-    RevocationStore,
-  ],
-})
+@Module({ providers: TOKEN_SERVICES, exports: TOKEN_SERVICES })
 export class TokensModule {}

@@ -14,32 +14,31 @@ export function uniqueEmail(tag = 'user'): string {
   return `${tag}-${randomBytes(4).toString('hex')}@example.com`;
 }
 
-export async function register(
+export function register(
   t: TestApp,
   email = uniqueEmail(),
   password = PASSWORD,
 ): Promise<SignedIn> {
-  const res = await t
-    .http()
-    .post('/api/v1/auth/register')
-    .set('x-auth-mode', 'body')
-    .send({ email, password });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
-  return {
-    email,
-    userId: res.body.user.id,
-    accessToken: res.body.accessToken,
-    refreshToken: res.body.refreshToken,
-  };
+  return signIn(t, 'register', 201, email, password);
 }
 
-export async function login(t: TestApp, email: string, password = PASSWORD): Promise<SignedIn> {
+export function login(t: TestApp, email: string, password = PASSWORD): Promise<SignedIn> {
+  return signIn(t, 'login', 200, email, password);
+}
+
+async function signIn(
+  t: TestApp,
+  route: 'register' | 'login',
+  status: number,
+  email: string,
+  password: string,
+): Promise<SignedIn> {
   const res = await t
     .http()
-    .post('/api/v1/auth/login')
+    .post(`/api/v1/auth/${route}`)
     .set('x-auth-mode', 'body')
     .send({ email, password });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+  if (res.status !== status) throw new Error(`${route} failed: ${res.status} ${res.text}`);
   return {
     email,
     userId: res.body.user.id,
