@@ -22,6 +22,9 @@ export const AUDIT_EVENT_TYPES = [
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
+/** Plain facts only (ids, counts, changed fields): never secrets. */
+export type AuditDetails = Record<string, string | number | boolean | null | string[]>;
+
 /** Who did what, when, from where. Never a password, token, key or hash. */
 @Entity({ name: 'audit_events' })
 @Index('IX_audit_events_user_created', ['userId', 'createdAt'])
@@ -56,7 +59,7 @@ export class AuditEvent {
 
   /** Extra facts (session id, key id, changed fields); never secrets. */
   @Column({ type: 'jsonb', nullable: true })
-  details!: Record<string, unknown> | null;
+  details!: AuditDetails | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -2,14 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { RequestMeta } from '../common/http/request-meta';
-import { AuditEvent, type AuditEventType } from './audit-event.entity';
+import { AuditEvent, type AuditDetails, type AuditEventType } from './audit-event.entity';
 
 export interface AuditEntry {
   type: AuditEventType;
   userId?: string | null;
   actorId?: string | null;
   reason?: string;
-  details?: Record<string, unknown>;
+  details?: AuditDetails;
 }
 
 /**
@@ -24,22 +24,21 @@ export class AuditService {
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
 
   record(entry: AuditEntry, meta?: RequestMeta): void {
-    const write = this.events
-      .insert({
-        type: entry.type,
-        userId: entry.userId ?? null,
-        actorId: entry.actorId ?? null,
-        reason: entry.reason ?? null,
-        details: (entry.details ?? null) as AuditEvent['details'] & object,
-        ip: meta?.ip ?? null,
-        userAgent: meta?.userAgent ?? null,
-        requestId: meta?.requestId ?? null,
-      })
-      .then(
-        () => undefined,
-        (error: Error) =>
-          this.logger.warn(`Audit event ${entry.type} was not written: ${error.message}`),
-      );
+    const event = this.events.create({
+      type: entry.type,
+      userId: entry.userId ?? null,
+      actorId: entry.actorId ?? null,
+      reason: entry.reason ?? null,
+      details: entry.details ?? null,
+      ip: meta?.ip ?? null,
+      userAgent: meta?.userAgent ?? null,
+      requestId: meta?.requestId ?? null,
+    });
+    const write = this.events.insert(event).then(
+      () => undefined,
+      (error: Error) =>
+        this.logger.warn(`Audit event ${entry.type} was not written: ${error.message}`),
+    );
     this.pending.add(write);
     void write.finally(() => this.pending.delete(write));
   }
