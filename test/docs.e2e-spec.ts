@@ -22,7 +22,15 @@ describe('API documentation', () => {
         apiKey: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
       });
       expect(Object.keys(res.body.paths)).toEqual(
-        expect.arrayContaining(['/health/live', '/health/ready']),
+        expect.arrayContaining(['/health/live', '/health/ready', '/api/v1/auth/login']),
+      );
+      // Error answers are documented with their shape, and protected routes with their schemes.
+      const register = res.body.paths['/api/v1/auth/register'].post;
+      expect(register.responses['409'].content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/ErrorResponse',
+      });
+      expect(res.body.paths['/api/v1/auth/me'].get.security).toEqual(
+        expect.arrayContaining([{ bearer: [] }, { apiKey: [] }]),
       );
     });
   });

@@ -23,6 +23,7 @@ import type { UserPrincipal } from '../auth/principal';
 import { Meta, type RequestMeta } from '../common/http/request-meta';
 import { AdminUsersService } from './admin-users.service';
 import { AdminUserPage, AdminUserView, ListUsersQuery, UpdateUserDto } from './dto/admin-users.dto';
+import { ErrorResponse } from '../docs/error-response.dto';
 
 @ApiTags('admin')
 @Controller('admin/users')
@@ -46,7 +47,7 @@ export class AdminUsersController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change roles, disable or enable a user' })
   @ApiOkResponse({ type: AdminUserView })
-  @ApiNotFoundResponse({ description: 'No such user.' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such user.' })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateUserDto,
@@ -62,7 +63,7 @@ export class AdminUsersController {
   @ApiNoContentResponse({
     description: 'Every session and access token of the user is refused from now on.',
   })
-  @ApiNotFoundResponse({ description: 'No such user.' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such user.' })
   async logoutAll(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() admin: UserPrincipal,

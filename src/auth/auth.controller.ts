@@ -24,6 +24,7 @@ import type { Principal, UserPrincipal } from './principal';
 import { RefreshCookie } from './refresh-cookie';
 import { SessionTokensService, type IssuedTokens } from './session-tokens.service';
 import { MissingCredentialsError } from '../tokens/access-token.errors';
+import { ErrorResponse } from '../docs/error-response.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -41,9 +42,13 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account and sign in' })
   @ApiCreatedResponse({ type: TokenResponse })
   @ApiBadRequestResponse({
+    type: ErrorResponse,
     description: 'Invalid input or a weak password (details name the problem).',
   })
-  @ApiConflictResponse({ description: 'An account with this email already exists.' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'An account with this email already exists.',
+  })
   async register(
     @Body() body: RegisterDto,
     @Meta() meta: RequestMeta,
@@ -59,6 +64,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: TokenResponse })
   @ApiUnauthorizedResponse({
+    type: ErrorResponse,
     description: 'Invalid email or password (the same answer for every failure).',
   })
   async signIn(
@@ -81,6 +87,7 @@ export class AuthController {
   })
   @ApiOkResponse({ type: TokenResponse })
   @ApiUnauthorizedResponse({
+    type: ErrorResponse,
     description: 'Missing, invalid, expired, reused or revoked refresh token.',
   })
   async refresh(
@@ -103,7 +110,10 @@ export class AuthController {
       'With a refresh token (body or cookie) and/or a Bearer access token: ends that session and denies that access token.',
   })
   @ApiNoContentResponse({ description: 'Signed out.' })
-  @ApiUnauthorizedResponse({ description: 'Neither a refresh token nor a valid access token.' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponse,
+    description: 'Neither a refresh token nor a valid access token.',
+  })
   async logout(
     @Body() body: RefreshTokenDto,
     @Meta() meta: RequestMeta,
@@ -163,7 +173,10 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Check an access token: signature, claims and revocation' })
   @ApiOkResponse({ type: VerifyResponse })
-  @ApiUnauthorizedResponse({ description: 'Anything but a valid, live access token.' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponse,
+    description: 'Anything but a valid, live access token.',
+  })
   async verify(@Body() body: VerifyTokenDto): Promise<VerifyResponse> {
     const principal = await this.accessTokens.authenticate(body.token);
     return { valid: true, type: 'access', sub: principal.userId, exp: principal.token.exp };

@@ -14,6 +14,7 @@ import { CurrentPrincipal } from './decorators/current-principal.decorator';
 import { SessionList } from './dto/auth-responses.dto';
 import type { UserPrincipal } from './principal';
 import { SessionTokensService } from './session-tokens.service';
+import { ErrorResponse } from '../docs/error-response.dto';
 
 @ApiTags('auth')
 @Controller('auth/sessions')
@@ -44,7 +45,7 @@ export class SessionsController {
   @ApiNoContentResponse({
     description: 'The session ended; its refresh and access tokens stop working.',
   })
-  @ApiNotFoundResponse({ description: 'No such session among the caller’s.' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such session among the caller’s.' })
   async end(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('id') id: string,

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../../docs/openapi';
 import type { Role } from '../../users/user.entity';
+import { ErrorResponse } from '../../docs/error-response.dto';
 
 export const AUTH_METADATA = 'auth:requirements';
 
@@ -35,12 +36,16 @@ export function Auth(
   const decorators = [
     SetMetadata(AUTH_METADATA, requirements),
     ApiBearerAuth(BEARER_SCHEME),
-    ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked credentials.' }),
+    ApiUnauthorizedResponse({
+      type: ErrorResponse,
+      description: 'Missing, invalid, expired or revoked credentials.',
+    }),
   ];
   if (requirements.apiKey) decorators.push(ApiSecurity(API_KEY_SCHEME));
   if (requirements.roles !== undefined || requirements.scopes !== undefined) {
     decorators.push(
       ApiForbiddenResponse({
+        type: ErrorResponse,
         description: 'Authenticated, but without the role or scope the route needs.',
       }),
     );
