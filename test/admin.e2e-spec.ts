@@ -1,7 +1,16 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from '../src/audit/audit.service';
 import { AuditEvent } from '../src/audit/audit-event.entity';
-import { bearer, login, PASSWORD, register, uniqueEmail, type SignedIn } from './support/accounts';
+import {
+  bearer,
+  login,
+  me,
+  PASSWORD,
+  refresh,
+  register,
+  type SignedIn,
+  uniqueEmail,
+} from './support/accounts';
 import { createTestApp, type TestApp } from './support/test-app';
 
 const ADMIN_EMAIL = 'root-admin@example.com';
@@ -19,11 +28,7 @@ describe('admin', () => {
   afterAll(() => t.close());
 
   it('creates the ADMIN_EMAIL account at boot, with the admin role', async () => {
-    const res = await t
-      .http()
-      .get('/api/v1/auth/me')
-      .set(...bearer(admin.accessToken))
-      .expect(200);
+    const res = await me(t, admin.accessToken).expect(200);
     expect(res.body).toMatchObject({ email: ADMIN_EMAIL, roles: ['user', 'admin'] });
   });
 
@@ -63,16 +68,8 @@ describe('admin', () => {
       .expect(200);
     expect(res.body).toMatchObject({ id: victim.userId, disabled: true });
     for (const device of [victim, second]) {
-      await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(device.accessToken))
-        .expect(401);
-      await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: device.refreshToken })
-        .expect(401);
+      await me(t, device.accessToken).expect(401);
+      await refresh(t, device.refreshToken).expect(401);
     }
     const denied = await t
       .http()
@@ -103,11 +100,7 @@ describe('admin', () => {
       .get('/api/v1/admin/users')
       .set(...bearer(promoted.accessToken))
       .expect(403);
-    const refreshed = await t
-      .http()
-      .post('/api/v1/auth/refresh')
-      .send({ refreshToken: promoted.refreshToken })
-      .expect(200);
+    const refreshed = await refresh(t, promoted.refreshToken).expect(200);
     expect(refreshed.body.user.roles).toEqual(['user', 'admin']);
     await t
       .http()
@@ -141,11 +134,7 @@ describe('admin', () => {
       .get('/api/v1/admin/users')
       .set(...bearer(asAdmin.accessToken))
       .expect(401);
-    await t
-      .http()
-      .post('/api/v1/auth/refresh')
-      .send({ refreshToken: asAdmin.refreshToken })
-      .expect(401);
+    await refresh(t, asAdmin.refreshToken).expect(401);
   });
 
   it('refuses unknown roles and fields', async () => {
@@ -196,16 +185,8 @@ describe('admin', () => {
       .post(`/api/v1/admin/users/${user.userId}/logout-all`)
       .set(...bearer(admin.accessToken))
       .expect(204);
-    await t
-      .http()
-      .get('/api/v1/auth/me')
-      .set(...bearer(user.accessToken))
-      .expect(401);
-    await t
-      .http()
-      .post('/api/v1/auth/refresh')
-      .send({ refreshToken: user.refreshToken })
-      .expect(401);
+    await me(t, user.accessToken).expect(401);
+    await refresh(t, user.refreshToken).expect(401);
   });
 
   it('records audit events without secrets', async () => {

@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { User } from '../src/users/user.entity';
-import { bearer, login, PASSWORD, register, uniqueEmail } from './support/accounts';
+import { bearer, login, me, PASSWORD, refresh, register, uniqueEmail } from './support/accounts';
 import { decodeParts, signAsApp } from './support/app-keys';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -196,11 +196,7 @@ describe('accounts and sessions', () => {
 
     it('a valid token reaches it', async () => {
       const user = await register(t);
-      const res = await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(user.accessToken))
-        .expect(200);
+      const res = await me(t, user.accessToken).expect(200);
       expect(res.body).toEqual({
         type: 'user',
         id: user.userId,
@@ -233,22 +229,10 @@ describe('accounts and sessions', () => {
         iat: past - 900,
         exp: past,
       });
-      const res = await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(expired))
-        .expect(401);
+      const res = await me(t, expired).expect(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
-      const refreshed = await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: user.refreshToken })
-        .expect(200);
-      await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(refreshed.body.accessToken))
-        .expect(200);
+      const refreshed = await refresh(t, user.refreshToken).expect(200);
+      await me(t, refreshed.body.accessToken).expect(200);
     });
 
     it('publishes a JWKS that verifies the tokens and holds no private member', async () => {
@@ -289,11 +273,7 @@ describe('accounts and sessions', () => {
   describe('refresh', () => {
     it('rotates: a new refresh token, and the session keeps its absolute end', async () => {
       const user = await register(t);
-      const res = await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: user.refreshToken })
-        .expect(200);
+      const res = await refresh(t, user.refreshToken).expect(200);
       expect(res.body.refreshToken).not.toBe(user.refreshToken);
       expect(res.body.refreshExpiresIn).toBeLessThanOrEqual(604800);
       expect(decodeParts(res.body.accessToken).payload.sid).toBe(
@@ -303,68 +283,30 @@ describe('accounts and sessions', () => {
 
     it('answers the previous token within the grace window with 401, without ending the session', async () => {
       const user = await register(t);
-      const next = await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: user.refreshToken })
-        .expect(200);
-      await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: user.refreshToken })
-        .expect(401);
-      await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: next.body.refreshToken })
-        .expect(200);
+      const next = await refresh(t, user.refreshToken).expect(200);
+      await refresh(t, user.refreshToken).expect(401);
+      await refresh(t, next.body.refreshToken).expect(200);
     });
 
     it('ends the whole session when an older rotated token is replayed', async () => {
       const user = await register(t);
-      const second = await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: user.refreshToken })
-        .expect(200);
-      const third = await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: second.body.refreshToken })
-        .expect(200);
+      const second = await refresh(t, user.refreshToken).expect(200);
+      const third = await refresh(t, second.body.refreshToken).expect(200);
       // The first token is two rotations old: reuse.
-      await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: user.refreshToken })
-        .expect(401);
-      await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: third.body.refreshToken })
-        .expect(401);
-      await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(third.body.accessToken))
-        .expect(401);
+      await refresh(t, user.refreshToken).expect(401);
+      await refresh(t, third.body.refreshToken).expect(401);
+      await me(t, third.body.accessToken).expect(401);
     });
 
     it('leaves exactly one valid successor after 20 parallel refreshes of one token', async () => {
       const user = await register(t);
       const answers = await Promise.all(
-        Array.from({ length: 20 }, () =>
-          t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
-        ),
+        Array.from({ length: 20 }, () => refresh(t, user.refreshToken)),
       );
       const winners = answers.filter((res) => res.status === 200);
       expect(winners).toHaveLength(1);
       expect(answers.filter((res) => res.status === 401)).toHaveLength(19);
-      await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: winners[0].body.refreshToken })
-        .expect(200);
+      await refresh(t, winners[0].body.refreshToken).expect(200);
     });
 
     it.each([['garbage'], ['x'.repeat(86)], ['']])('refuses %j with 401', async (refreshToken) => {
@@ -381,16 +323,8 @@ describe('accounts and sessions', () => {
         .set(...bearer(user.accessToken))
         .send({ refreshToken: user.refreshToken })
         .expect(204);
-      await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: user.refreshToken })
-        .expect(401);
-      await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(user.accessToken))
-        .expect(401);
+      await refresh(t, user.refreshToken).expect(401);
+      await me(t, user.accessToken).expect(401);
     });
 
     it('with only the access token, ends that session too', async () => {
@@ -401,16 +335,8 @@ describe('accounts and sessions', () => {
         .set(...bearer(user.accessToken))
         .send({})
         .expect(204);
-      await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(user.accessToken))
-        .expect(401);
-      await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: user.refreshToken })
-        .expect(401);
+      await me(t, user.accessToken).expect(401);
+      await refresh(t, user.refreshToken).expect(401);
     });
 
     it('answers 401 with neither credential', async () => {
@@ -426,24 +352,12 @@ describe('accounts and sessions', () => {
         .set(...bearer(phone.accessToken))
         .expect(204);
       for (const device of [phone, laptop]) {
-        await t
-          .http()
-          .get('/api/v1/auth/me')
-          .set(...bearer(device.accessToken))
-          .expect(401);
-        await t
-          .http()
-          .post('/api/v1/auth/refresh')
-          .send({ refreshToken: device.refreshToken })
-          .expect(401);
+        await me(t, device.accessToken).expect(401);
+        await refresh(t, device.refreshToken).expect(401);
       }
       // Signing in again right away works.
       const again = await login(t, phone.email);
-      await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(again.accessToken))
-        .expect(200);
+      await me(t, again.accessToken).expect(200);
     });
   });
 
@@ -479,21 +393,9 @@ describe('accounts and sessions', () => {
         .delete(`/api/v1/auth/sessions/${phoneSid}`)
         .set(...bearer(laptop.accessToken))
         .expect(204);
-      await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(phone.accessToken))
-        .expect(401);
-      await t
-        .http()
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: phone.refreshToken })
-        .expect(401);
-      await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(laptop.accessToken))
-        .expect(200);
+      await me(t, phone.accessToken).expect(401);
+      await refresh(t, phone.refreshToken).expect(401);
+      await me(t, laptop.accessToken).expect(200);
       await t
         .http()
         .delete(`/api/v1/auth/sessions/${phoneSid}`)
@@ -510,11 +412,7 @@ describe('accounts and sessions', () => {
         .delete(`/api/v1/auth/sessions/${bobSid}`)
         .set(...bearer(alice.accessToken))
         .expect(404);
-      await t
-        .http()
-        .get('/api/v1/auth/me')
-        .set(...bearer(bob.accessToken))
-        .expect(200);
+      await me(t, bob.accessToken).expect(200);
     });
   });
 });

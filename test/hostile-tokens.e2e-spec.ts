@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
-import { bearer, register, type SignedIn } from './support/accounts';
+import { me, register, type SignedIn } from './support/accounts';
 import { appSigningKey, decodeParts, signAsApp } from './support/app-keys';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -84,10 +84,7 @@ describe('hostile access tokens', () => {
   ];
 
   it.each(cases)('refuses %s with 401', async (_label, make) => {
-    const res = await t
-      .http()
-      .get('/api/v1/auth/me')
-      .set(...bearer(make()));
+    const res = await me(t, make());
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
     expect(res.body).toMatchObject({
@@ -106,20 +103,11 @@ describe('hostile access tokens', () => {
   );
 
   it('still accepts the genuine token after all that', async () => {
-    await t
-      .http()
-      .get('/api/v1/auth/me')
-      .set(...bearer(user.accessToken))
-      .expect(200);
+    await me(t, user.accessToken).expect(200);
   });
 
   it('refuses both credentials at once with 400', async () => {
-    const res = await t
-      .http()
-      .get('/api/v1/auth/me')
-      .set(...bearer(user.accessToken))
-      .set('x-api-key', 'sk_x_y')
-      .expect(400);
+    const res = await me(t, user.accessToken).set('x-api-key', 'sk_x_y').expect(400);
     expect(res.body.code).toBe('ambiguous_credentials');
   });
 });

@@ -1,4 +1,4 @@
-import { PASSWORD, uniqueEmail } from './support/accounts';
+import { PASSWORD, refresh, uniqueEmail } from './support/accounts';
 import { createTestApp, type TestApp } from './support/test-app';
 
 function cookieOf(setCookie: string | string[] | undefined): string {
@@ -91,7 +91,7 @@ describe('refresh token in an httpOnly cookie', () => {
       .send({})
       .expect(204);
     expect(String(res.headers['set-cookie'])).toMatch(/refresh_token=;.*Expires=Thu, 01 Jan 1970/);
-    await t.http().post('/api/v1/auth/refresh').send({ refreshToken: cookie }).expect(401);
+    await refresh(t, cookie).expect(401);
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jwt from 'jsonwebtoken';
 import { signingKeyFromPem } from '../src/tokens/signing-key';
-import { bearer, register } from './support/accounts';
+import { me, register } from './support/accounts';
 import { decodeParts } from './support/app-keys';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -45,11 +45,7 @@ describe('configured signing keys (rotation)', () => {
       algorithm: 'RS256',
       header: { alg: 'RS256', typ: 'at+jwt', kid: oldKid },
     });
-    await t
-      .http()
-      .get('/api/v1/auth/me')
-      .set(...bearer(byOldKey))
-      .expect(200);
+    await me(t, byOldKey).expect(200);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Test } from 'supertest';
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from './test-app';
 
@@ -48,3 +49,14 @@ async function signIn(
 }
 
 export const bearer = (token: string): [string, string] => ['authorization', `Bearer ${token}`];
+
+/** POST /auth/refresh with a refresh token in the body. */
+export const refresh = (t: TestApp, refreshToken: string): Test =>
+  t.http().post('/api/v1/auth/refresh').send({ refreshToken });
+
+/** GET /auth/me with an access token. */
+export const me = (t: TestApp, accessToken: string): Test =>
+  t
+    .http()
+    .get('/api/v1/auth/me')
+    .set(...bearer(accessToken));
