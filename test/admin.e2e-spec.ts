@@ -1,5 +1,4 @@
 import { DataSource } from 'typeorm';
-import { AuditService } from '../src/audit/audit.service';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import {
   bearer,
@@ -196,7 +195,6 @@ describe('admin', () => {
       .post('/api/v1/auth/login')
       .send({ email: user.email, password: 'wrong password here' })
       .expect(401);
-    await t.app.get(AuditService).flush();
     const events = await t.app
       .get(DataSource)
       .getRepository(AuditEvent)

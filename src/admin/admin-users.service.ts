@@ -50,7 +50,7 @@ export class AdminUsersService {
     // with the next refresh.
     if (changes.disabled === true || lostRole)
       await this.sessions.logoutAll(id, meta, admin.userId);
-    this.audit.record(
+    await this.audit.record(
       { type: 'admin.user_updated', userId: id, actorId: admin.userId, details: { ...changes } },
       meta,
     );

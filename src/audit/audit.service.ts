@@ -13,17 +13,17 @@ export interface AuditEntry {
 }
 
 /**
- * Writes audit events off the request path: the answer never waits for them, and a failed write
- * is logged rather than failing the request it describes.
+ * Writes audit events as part of the request they describe, so that a graceful shutdown, which
+ * lets in-flight requests finish before the database closes, loses none. A failed write is
+ * logged and never fails the request.
  */
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('Audit');
-  private pending = new Set<Promise<void>>();
 
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
 
-  record(entry: AuditEntry, meta?: RequestMeta): void {
+  async record(entry: AuditEntry, meta?: RequestMeta): Promise<void> {
     const event = this.events.create({
       type: entry.type,
       userId: entry.userId ?? null,
@@ -34,22 +34,10 @@ export class AuditService {
       userAgent: meta?.userAgent ?? null,
       requestId: meta?.requestId ?? null,
     });
-    const write = this.events.insert(event).then(
-      () => undefined,
-      (error: Error) =>
-        this.logger.warn(`Audit event ${entry.type} was not written: ${error.message}`),
-    );
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
-  }
-
-  /** Resolves once every event recorded so far is written (tests, shutdown). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
-  }
-
-  /** Before the database closes (requests still in flight may add a few more, best effort). */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.flush();
+    try {
+      await this.events.insert(event);
+    } catch (error) {
+      this.logger.warn(`Audit event ${entry.type} was not written: ${(error as Error).message}`);
+    }
   }
 }

@@ -21,7 +21,7 @@ export class LoginService {
       password: input.password,
       name: input.name ?? null,
     });
-    this.audit.record({ type: 'user.registered', userId: user.id }, meta);
+    await this.audit.record({ type: 'user.registered', userId: user.id }, meta);
     return this.sessions.open(user, meta);
   }
 
@@ -34,10 +34,10 @@ export class LoginService {
     const passwordOk = await this.users.verifyPassword(user, input.password);
     if (user === null || !passwordOk || user.disabledAt !== null) {
       const reason = user === null ? 'unknown_email' : !passwordOk ? 'bad_password' : 'disabled';
-      this.audit.record({ type: 'login.failed', userId: user?.id ?? null, reason }, meta);
+      await this.audit.record({ type: 'login.failed', userId: user?.id ?? null, reason }, meta);
       throw new InvalidCredentialsError();
     }
-    this.audit.record({ type: 'login.succeeded', userId: user.id }, meta);
+    await this.audit.record({ type: 'login.succeeded', userId: user.id }, meta);
     return this.sessions.open(user, meta);
   }
 }

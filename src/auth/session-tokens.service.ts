@@ -48,7 +48,7 @@ export class SessionTokensService {
     if (parts === null) throw new InvalidRefreshTokenError();
     const rotation = await this.sessions.rotate(parts, this.config.refresh.reuseGrace * 1000);
     if (rotation.result === 'reuse') {
-      this.audit.record(
+      await this.audit.record(
         {
           type: 'refresh.reuse_detected',
           userId: parts.userId,
@@ -91,7 +91,10 @@ export class SessionTokensService {
       recognized = true;
     }
     if (recognized) {
-      this.audit.record({ type: 'logout', userId: parts?.userId ?? input.principal?.userId }, meta);
+      await this.audit.record(
+        { type: 'logout', userId: parts?.userId ?? input.principal?.userId },
+        meta,
+      );
     }
     return recognized;
   }
@@ -100,7 +103,7 @@ export class SessionTokensService {
   async logoutAll(userId: string, meta: RequestMeta, actorId?: string): Promise<number> {
     const ended = await this.sessions.endAll(userId);
     await this.revocations.revokeAllIssuedBefore(userId, this.config.jwt.accessTokenTtl);
-    this.audit.record(
+    await this.audit.record(
       {
         type: actorId === undefined ? 'logout.all' : 'admin.logout_all',
         userId,
@@ -126,7 +129,7 @@ export class SessionTokensService {
 
   async end(userId: string, sessionId: string, meta: RequestMeta): Promise<void> {
     if (!(await this.sessions.end(userId, sessionId))) throw new SessionNotFoundError();
-    this.audit.record({ type: 'session.ended', userId, details: { sessionId } }, meta);
+    await this.audit.record({ type: 'session.ended', userId, details: { sessionId } }, meta);
   }
 
   private tokensFor(user: User, refreshToken: string, session: SessionInfo): IssuedTokens {
