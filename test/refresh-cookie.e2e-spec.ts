@@ -15,6 +15,15 @@ describe('refresh token in an httpOnly cookie', () => {
   });
   afterAll(() => t.close());
 
+  /** A browser's refresh: the cookie, the marker header, and an Origin. */
+  const cookieRefresh = (cookie: string, origin: string) =>
+    t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .set('cookie', `refresh_token=${cookie}`)
+      .set('origin', origin)
+      .set('x-requested-with', 'fetch');
+
   async function browserSignUp(): Promise<string> {
     const res = await t
       .http()
@@ -39,12 +48,7 @@ describe('refresh token in an httpOnly cookie', () => {
 
   it('refreshes with the cookie from an allowed origin, and rotates the cookie', async () => {
     const cookie = await browserSignUp();
-    const res = await t
-      .http()
-      .post('/api/v1/auth/refresh')
-      .set('cookie', `refresh_token=${cookie}`)
-      .set('origin', 'https://app.example.com')
-      .set('x-requested-with', 'fetch')
+    const res = await cookieRefresh(cookie, 'https://app.example.com')
       .set('x-auth-mode', 'cookie')
       .expect(200);
     expect(res.body.refreshToken).toBeUndefined();
@@ -53,13 +57,7 @@ describe('refresh token in an httpOnly cookie', () => {
 
   it('refuses a cookie refresh from another origin', async () => {
     const cookie = await browserSignUp();
-    const res = await t
-      .http()
-      .post('/api/v1/auth/refresh')
-      .set('cookie', `refresh_token=${cookie}`)
-      .set('origin', 'https://evil.example')
-      .set('x-requested-with', 'fetch')
-      .expect(403);
+    const res = await cookieRefresh(cookie, 'https://evil.example').expect(403);
     expect(res.body.code).toBe('cross_site_request');
   });
 

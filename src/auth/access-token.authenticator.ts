@@ -25,17 +25,22 @@ export class AccessTokenAuthenticator {
 
   /** Full verification, for the routes that check a token themselves (verify, logout). */
   async authenticate(rawToken: string): Promise<UserPrincipal> {
-    const claims = this.cache.get(rawToken) ?? this.verifier.verify(rawToken);
-    return this.principalFor(rawToken, claims);
+    const cached = this.cache.get(rawToken);
+    if (cached !== undefined) return this.principalFor(cached);
+    const claims = this.verifier.verify(rawToken);
+    this.cache.set(rawToken, claims);
+    return this.principalFor(claims);
   }
 
   /** After a signature check (passport-jwt's or ours): shape, cache, revocation. */
   async fromVerifiedPayload(rawToken: string, payload: unknown): Promise<UserPrincipal> {
-    return this.principalFor(rawToken, this.verifier.claimsOf(payload));
+    const claims = this.verifier.claimsOf(payload);
+    this.cache.set(rawToken, claims);
+    return this.principalFor(claims);
   }
 
-  async principalFor(rawToken: string, claims: AccessTokenClaims): Promise<UserPrincipal> {
-    this.cache.set(rawToken, claims);
+  /** Claims already verified (here or by the cache) to a principal: the revocation check. */
+  async principalFor(claims: AccessTokenClaims): Promise<UserPrincipal> {
     const revoked = await this.revocations.isRevoked({
       userId: claims.sub,
       sessionId: claims.sid,

@@ -115,14 +115,6 @@ export class SessionTokensService {
     return ended;
   }
 
-  /** Ends the user's sessions except one (after a password change). */
-  async endOtherSessions(userId: string, keepSessionId: string): Promise<void> {
-    const sessions = await this.sessions.list(userId);
-    await Promise.all(
-      sessions.filter((s) => s.id !== keepSessionId).map((s) => this.sessions.end(userId, s.id)),
-    );
-  }
-
   list(userId: string): Promise<SessionInfo[]> {
     return this.sessions.list(userId);
   }

@@ -107,12 +107,6 @@ export class RefreshSessionStore {
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
-  /** The session a token's hash would be checked against, without touching it. */
-  async find(userId: string, sessionId: string): Promise<SessionInfo | null> {
-    const raw = await this.store.get(tokenKeys.session(userId, sessionId));
-    return raw === null ? null : toInfo(sessionId, parseLuaSession(raw));
-  }
-
   private keys(userId: string, sessionId: string): string[] {
     return [tokenKeys.session(userId, sessionId), tokenKeys.sessions(userId)];
   }

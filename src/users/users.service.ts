@@ -45,7 +45,7 @@ export class UsersService {
     }
   }
 
-  assertAcceptablePassword(
+  private assertAcceptablePassword(
     field: string,
     password: string,
     email: string,
@@ -75,17 +75,6 @@ export class UsersService {
     return this.hasher.verify(password, user.passwordHash);
   }
 
-  async setPassword(userId: string, password: string): Promise<Date> {
-    const user = await this.getById(userId);
-    this.assertAcceptablePassword('password', password, user.email, user.name);
-    const changedAt = new Date();
-    await this.users.update(
-      { id: userId },
-      { passwordHash: await this.hasher.hash(password), passwordChangedAt: changedAt },
-    );
-    return changedAt;
-  }
-
   async list(options: { page: number; limit: number; email?: string }): Promise<UserPage> {
     const query = this.users
       .createQueryBuilder('user')
@@ -109,10 +98,6 @@ export class UsersService {
     if (changes.disabled !== undefined)
       user.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
     return this.users.save(user);
-  }
-
-  async markEmailVerified(id: string): Promise<void> {
-    await this.users.update({ id }, { emailVerifiedAt: () => 'now()' });
   }
 }
 

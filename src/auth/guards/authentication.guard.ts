@@ -56,7 +56,7 @@ export class AuthenticationGuard implements CanActivate {
         throw new InvalidTokenError();
       case 'bearer': {
         const cached = this.accessTokens.cached(credential.token);
-        if (cached !== undefined) return this.accessTokens.principalFor(credential.token, cached);
+        if (cached !== undefined) return this.accessTokens.principalFor(cached);
         await this.jwtGuard.canActivate(context);
         return (request as AuthenticatedRequest & { user: Principal }).user;
       }
