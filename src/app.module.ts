@@ -11,6 +11,8 @@ import { HealthModule } from './health/health.module';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
@@ -24,6 +26,8 @@ export class AppModule {
         LoggerModule.forRoot(buildLoggerOptions(config)),
         DatabaseModule.forRoot(config),
         RedisModule,
+        RateLimitModule,
+        MetricsModule,
         AuditModule,
         UsersModule,
         AuthModule,

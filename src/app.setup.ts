@@ -26,15 +26,19 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
+/** GET routes served at the root, outside /api/v1: probes, JWKS and metrics sit where tools look. */
+export const UNPREFIXED_ROUTES = [
+  'health/live',
+  'health/ready',
+  '.well-known/jwks.json',
+  'metrics',
+];
+
 /** Everything between "the Nest app exists" and "it may listen". */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: '.well-known/jwks.json', method: RequestMethod.GET },
-    ],
+    exclude: UNPREFIXED_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
   });
 
   const fastify = app.getHttpAdapter().getInstance();

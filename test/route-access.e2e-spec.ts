@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, Reflector } from '@nestjs/core';
+import { UNPREFIXED_ROUTES } from '../src/app.setup';
 import { AUTH_METADATA, type AuthRequirements } from '../src/auth/decorators/auth.decorator';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -60,7 +61,7 @@ describe('who may reach which route', () => {
   });
 
   it('refuses every non-public route without a credential (deny by default)', async () => {
-    const prefixFree = new Set(['/health/live', '/health/ready', '/.well-known/jwks.json']);
+    const prefixFree = new Set(UNPREFIXED_ROUTES.map((path) => `/${path}`));
     for (const { route, access } of routeTable(t)) {
       if (access === 'public') continue;
       const [method, path] = route.split(' ');

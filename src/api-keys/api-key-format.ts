@@ -10,8 +10,13 @@ export const SECRET_LENGTH = 43;
 const CHECKSUM_LENGTH = 6;
 /** Longer input is refused before any parsing. */
 export const MAX_API_KEY_LENGTH = 128;
+/** The same rule as API_KEY_PREFIX, so keys issued under an earlier prefix still parse. */
+const KEY_PATTERN = new RegExp(
+  `^([a-z][a-z0-9]{1,15})_([0-9A-Za-z]{${KEY_ID_LENGTH}})_([0-9A-Za-z]{${SECRET_LENGTH}})([0-9A-Za-z]{${CHECKSUM_LENGTH}})$`,
+);
 
 export interface ApiKeyParts {
+  prefix: string;
   keyId: string;
   secret: string;
 }
@@ -23,18 +28,21 @@ export interface ApiKeyParts {
 export function generateApiKey(prefix: string): ApiKeyParts & { key: string } {
   const keyId = randomBase62(KEY_ID_LENGTH);
   const secret = randomBase62(SECRET_LENGTH);
-  return { keyId, secret, key: `${prefix}_${keyId}_${secret}${checksum(prefix, keyId, secret)}` };
+  return { prefix, keyId, secret, key: formatApiKey(prefix, keyId, secret) };
 }
 
-/** The id and secret of a well-formed key with this prefix and a valid checksum; else null. */
-export function parseApiKey(raw: string, prefix: string): ApiKeyParts | null {
+/** The key text for its parts, checksum included. */
+export function formatApiKey(prefix: string, keyId: string, secret: string): string {
+  return `${prefix}_${keyId}_${secret}${checksum(prefix, keyId, secret)}`;
+}
+
+/** The parts of a well-formed key whose checksum is valid; else null (no lookup needed). */
+export function parseApiKey(raw: string): ApiKeyParts | null {
   if (raw.length > MAX_API_KEY_LENGTH) return null;
-  const match = new RegExp(
-    `^([a-z][a-z0-9]{1,15})_([0-9A-Za-z]{${KEY_ID_LENGTH}})_([0-9A-Za-z]{${SECRET_LENGTH}})([0-9A-Za-z]{${CHECKSUM_LENGTH}})$`,
-  ).exec(raw);
-  if (match === null || match[1] !== prefix) return null;
-  const [, , keyId, secret, sum] = match;
-  return sum === checksum(prefix, keyId, secret) ? { keyId, secret } : null;
+  const match = KEY_PATTERN.exec(raw);
+  if (match === null) return null;
+  const [, prefix, keyId, secret, sum] = match;
+  return sum === checksum(prefix, keyId, secret) ? { prefix, keyId, secret } : null;
 }
 
 /** What is stored: an HMAC-SHA-256 of the secret under the pepper, never the secret. */

@@ -157,7 +157,12 @@ export class AuthController {
   @ApiOkResponse({ type: MeResponse })
   async me(@CurrentPrincipal() principal: Principal): Promise<MeResponse> {
     if (principal.type === 'apiKey')
-      return { type: 'apiKey', id: principal.keyId, scopes: principal.scopes };
+      return {
+        type: 'apiKey',
+        id: principal.keyId,
+        name: principal.name,
+        scopes: principal.scopes,
+      };
     const user = await this.users.getById(principal.userId);
     return {
       type: 'user',

@@ -1,21 +1,24 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { AuthController } from './auth.controller';
 import { AuthenticationGuard } from './guards/authentication.guard';
+import { ApiKeyAuthGuard } from './guards/api-key-auth.guard';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { JwksController } from './jwks.controller';
 import { LoginService } from './login.service';
 import { RefreshCookie } from './refresh-cookie';
 import { SessionTokensService } from './session-tokens.service';
 import { SessionsController } from './sessions.controller';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 
 @Module({
-  imports: [PassportModule, UsersModule, TokensModule],
+  imports: [PassportModule, UsersModule, TokensModule, ApiKeysModule],
   controllers: [AuthController, SessionsController, JwksController],
   providers: [
     LoginService,
@@ -24,6 +27,8 @@ import { JwtStrategy } from './strategies/jwt.strategy';
     AccessTokenAuthenticator,
     JwtStrategy,
     JwtAuthGuard,
+    ApiKeyStrategy,
+    ApiKeyAuthGuard,
     // Deny by default: every route of every module passes this guard unless it is @Public().
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],

@@ -13,6 +13,7 @@ export interface UserPrincipal {
 export interface ApiKeyPrincipal {
   type: 'apiKey';
   keyId: string;
+  name: string;
   scopes: string[];
 }
 

@@ -51,7 +51,12 @@ export interface AppConfig {
     transport: RefreshTransport;
   };
   passwords: { bcryptRounds: number };
-  apiKeys: { pepper?: string; prefix: string };
+  apiKeys: {
+    pepper?: string;
+    prefix: string;
+    /** For keys created without a `rateLimit` of their own. */
+    defaultRateLimit: { limit: number; ttlSeconds: number };
+  };
   throttle: {
     loginLimit: number;
     loginTtl: number;
@@ -126,6 +131,10 @@ export function loadConfig(
     apiKeys: {
       pepper: read.optionalString('API_KEY_PEPPER'),
       prefix: read.string('API_KEY_PREFIX', 'sk'),
+      defaultRateLimit: {
+        limit: read.int('API_KEY_RATE_LIMIT', 1000, { min: 1 }),
+        ttlSeconds: read.int('API_KEY_RATE_LIMIT_TTL', 60, { min: 1, max: 86_400 }),
+      },
     },
     throttle: {
       loginLimit: read.int('THROTTLE_LOGIN_LIMIT', 5, { min: 1 }),

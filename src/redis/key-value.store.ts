@@ -20,6 +20,11 @@ export abstract class KeyValueStore {
   abstract run<T>(script: AtomicScript<T>, keys: string[], args: (string | number)[]): Promise<T>;
   abstract publish(channel: string, message: string): Promise<void>;
   abstract subscribe(channel: string, handler: (message: string) => void): Promise<void>;
+  /**
+   * Calls `handler` each time the subscription comes back after an interruption: messages
+   * published meanwhile were lost, so whatever they would have invalidated must be dropped.
+   */
+  abstract onSubscriptionGap(handler: () => void): void;
   /** Resolves when the store answers; rejects with DependencyUnavailableError otherwise. */
   abstract ping(): Promise<void>;
 }

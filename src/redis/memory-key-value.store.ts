@@ -104,6 +104,10 @@ export class MemoryKeyValueStore extends KeyValueStore {
     return Promise.resolve();
   }
 
+  onSubscriptionGap(): void {
+    // In-process delivery is never interrupted.
+  }
+
   ping(): Promise<void> {
     return Promise.resolve();
   }

@@ -14,6 +14,7 @@ export class RedisKeyValueStore extends KeyValueStore {
   private readonly scriptShas = new Map<string, string>();
   private subscriber?: Redis;
   private readonly handlers = new Map<string, ((message: string) => void)[]>();
+  private readonly gapHandlers: (() => void)[] = [];
 
   constructor(
     private readonly client: Redis,
@@ -92,6 +93,10 @@ export class RedisKeyValueStore extends KeyValueStore {
     ]).catch(() => undefined);
   }
 
+  onSubscriptionGap(handler: () => void): void {
+    this.gapHandlers.push(handler);
+  }
+
   async ping(): Promise<void> {
     await this.call(() => this.client.ping());
   }
@@ -109,6 +114,11 @@ export class RedisKeyValueStore extends KeyValueStore {
         for (const handler of this.handlers.get(channel) ?? []) handler(message);
       });
       subscriber.on('error', () => undefined); // reconnects by itself; health reports the outage
+      let connectedBefore = false;
+      subscriber.on('ready', () => {
+        if (connectedBefore) for (const handler of this.gapHandlers) handler();
+        connectedBefore = true;
+      });
       this.subscriber = subscriber;
     }
     return this.subscriber;

@@ -6,6 +6,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../../docs/openapi';
+import type { ApiKeyScope } from '../../api-keys/scopes';
 import type { Role } from '../../users/user.entity';
 import { ErrorResponse } from '../../docs/error-response.dto';
 
@@ -19,7 +20,7 @@ export interface AuthRequirements {
   /** Whether an API key may call the route (admin, session and password routes never say so). */
   apiKey?: boolean;
   /** Scopes an API key must have, all of them. */
-  scopes?: string[];
+  scopes?: ApiKeyScope[];
 }
 
 /** Opens a route to anyone: deny-by-default is lifted only where a route says so. */

@@ -1,12 +1,20 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import {
+  ApiKeyAuthenticator,
+  type AuthenticatedApiKey,
+} from '../../api-keys/api-key.authenticator';
+import { rateLimitHeaders } from '../../rate-limit/rate-limiter';
 import { InvalidTokenError, MissingCredentialsError } from '../../tokens/access-token.errors';
 import { AccessTokenAuthenticator } from '../access-token.authenticator';
+import { InvalidApiKeyError } from '../../api-keys/api-key.errors';
 import { CredentialConflictError, InsufficientRightsError } from '../auth.errors';
 import { AUTH_METADATA, type AuthRequirements } from '../decorators/auth.decorator';
 import type { AuthenticatedRequest } from '../decorators/current-principal.decorator';
 import type { Principal } from '../principal';
 import { classifyCredential } from './credential';
+import { ApiKeyAuthGuard } from './api-key-auth.guard';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
 /**
@@ -19,7 +27,9 @@ export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwtGuard: JwtAuthGuard,
+    private readonly apiKeyGuard: ApiKeyAuthGuard,
     private readonly accessTokens: AccessTokenAuthenticator,
+    private readonly apiKeys: ApiKeyAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,7 +43,12 @@ export class AuthenticationGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(context, request, requirements);
     request.principal = principal;
-    authorize(principal, requirements);
+    try {
+      authorize(principal, requirements);
+    } catch (error) {
+      if (principal.type === 'apiKey') this.apiKeys.refused(principal.keyId, 'insufficient_scope');
+      throw error;
+    }
     return true;
   }
 
@@ -50,10 +65,20 @@ export class AuthenticationGuard implements CanActivate {
         throw new CredentialConflictError();
       case 'malformed':
         throw new InvalidTokenError();
-      case 'apiKey':
+      case 'apiKey': {
+        // Refused before any lookup: admin, session and password routes never take a key.
         if (!requirements.apiKey)
-          throw new InvalidTokenError('This route does not accept API keys');
-        throw new InvalidTokenError();
+          throw new InvalidApiKeyError('This route does not accept API keys');
+        await this.apiKeyGuard.canActivate(context);
+        const { principal, rateLimit } = (
+          request as AuthenticatedRequest & { user: AuthenticatedApiKey }
+        ).user;
+        void context
+          .switchToHttp()
+          .getResponse<FastifyReply>()
+          .headers(rateLimitHeaders(rateLimit));
+        return principal;
+      }
       case 'bearer': {
         const cached = this.accessTokens.cached(credential.token);
         if (cached !== undefined) return this.accessTokens.principalFor(cached);

@@ -9,7 +9,7 @@ describe('classifyCredential', () => {
     [{ authorization: 'Bearer a b' }, { kind: 'malformed' }],
     [{ authorization: 'Basic dXNlcjpwYXNz' }, { kind: 'malformed' }],
     [{ 'x-api-key': 'sk_abc_def' }, { kind: 'apiKey', key: 'sk_abc_def' }],
-    [{ 'x-api-key': '   ' }, { kind: 'malformed' }],
+    [{ 'x-api-key': '   ' }, { kind: 'apiKey', key: '' }],
     [{ authorization: 'Bearer abc', 'x-api-key': 'sk_abc_def' }, { kind: 'conflict' }],
   ])('%j -> %j', (headers, expected) => {
     expect(classifyCredential({ headers })).toEqual(expected);

@@ -17,11 +17,8 @@ export function classifyCredential(request: Pick<FastifyRequest, 'headers'>): Cr
   const hasAuthorization = authorization !== undefined;
   const hasApiKey = apiKey !== undefined;
   if (hasAuthorization && hasApiKey) return { kind: 'conflict' };
-  if (hasApiKey) {
-    return typeof apiKey === 'string' && apiKey.trim() !== ''
-      ? { kind: 'apiKey', key: apiKey.trim() }
-      : { kind: 'malformed' };
-  }
+  // An empty or odd key is still a key: the API-key strategy refuses it like any wrong one.
+  if (hasApiKey) return { kind: 'apiKey', key: String(apiKey).trim() };
   if (hasAuthorization) {
     const match = /^Bearer +([^\s]+) *$/i.exec(authorization);
     return match ? { kind: 'bearer', token: match[1] } : { kind: 'malformed' };

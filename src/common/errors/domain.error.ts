@@ -21,6 +21,8 @@ export abstract class DomainError extends Error {
   /** A stable machine-readable code clients may branch on, e.g. `email_not_verified`. */
   abstract readonly code: string;
   readonly details?: ErrorDetail[];
+  /** Response headers that belong to this answer, e.g. `Retry-After` on a 429. */
+  readonly headers?: Record<string, string>;
 
   constructor(message: string, details?: ErrorDetail[]) {
     super(message);

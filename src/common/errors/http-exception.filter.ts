@@ -48,6 +48,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
         'Request failed',
       );
     }
+    if (exception instanceof DomainError && exception.headers !== undefined)
+      void reply.headers(exception.headers);
     const challenge = authenticateChallenge(body, request);
     if (challenge !== undefined) void reply.header('www-authenticate', challenge);
     void reply.status(body.statusCode).header('cache-control', 'no-store').send(body);
