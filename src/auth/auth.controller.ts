@@ -1,5 +1,16 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiTooManyRequestsResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -25,9 +36,16 @@ import { RefreshCookie } from './refresh-cookie';
 import { SessionTokensService, type IssuedTokens } from './session-tokens.service';
 import { MissingCredentialsError } from '../tokens/access-token.errors';
 import { ErrorResponse } from '../docs/error-response.dto';
+import { AuthLimits } from './throttling/auth-limits';
+import { AuthThrottlerGuard } from './throttling/auth-throttler.guard';
 
 @ApiTags('auth')
 @Controller('auth')
+@UseGuards(AuthThrottlerGuard)
+@ApiTooManyRequestsResponse({
+  type: ErrorResponse,
+  description: 'Rate limited (see API.md → Limits); `Retry-After` says when to try again.',
+})
 export class AuthController {
   constructor(
     private readonly login: LoginService,
@@ -60,6 +78,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @AuthLimits('login')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: TokenResponse })

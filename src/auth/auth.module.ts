@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { RATE_LIMIT_STORAGE } from '../rate-limit/rate-limiter';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
@@ -16,9 +21,27 @@ import { SessionTokensService } from './session-tokens.service';
 import { SessionsController } from './sessions.controller';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
+import { authThrottlers } from './throttling/auth-limits';
+import { AuthThrottlerGuard } from './throttling/auth-throttler.guard';
+import { LoginDelay } from './throttling/login-delay';
+import { LoginLockouts } from './throttling/login-lockouts';
 
 @Module({
-  imports: [PassportModule, UsersModule, TokensModule, ApiKeysModule],
+  imports: [
+    PassportModule,
+    UsersModule,
+    TokensModule,
+    ApiKeysModule,
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, RATE_LIMIT_STORAGE],
+      useFactory: (config: AppConfig, storage: ThrottlerStorage) => ({
+        throttlers: authThrottlers(config),
+        storage,
+        // The guard sets RateLimit-* and Retry-After itself, by the names API.md gives.
+        setHeaders: false,
+      }),
+    }),
+  ],
   controllers: [AuthController, SessionsController, JwksController],
   providers: [
     LoginService,
@@ -29,6 +52,9 @@ import { JwtStrategy } from './strategies/jwt.strategy';
     JwtAuthGuard,
     ApiKeyStrategy,
     ApiKeyAuthGuard,
+    AuthThrottlerGuard,
+    LoginLockouts,
+    LoginDelay,
     // Deny by default: every route of every module passes this guard unless it is @Public().
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../common/http/request-meta';
+import { canonicalEmail } from '../users/email';
 import { UsersService } from '../users/users.service';
 import { InvalidCredentialsError } from './auth.errors';
 import type { LoginDto, RegisterDto } from './dto/auth.dto';
 import { SessionTokensService, type IssuedTokens } from './session-tokens.service';
+import { LoginDelay } from './throttling/login-delay';
 
 /** Registration and password login: the two ways a session begins. */
 @Injectable()
@@ -13,6 +15,7 @@ export class LoginService {
     private readonly users: UsersService,
     private readonly sessions: SessionTokensService,
     private readonly audit: AuditService,
+    private readonly delay: LoginDelay,
   ) {}
 
   async register(input: RegisterDto, meta: RequestMeta): Promise<IssuedTokens> {
@@ -27,16 +30,20 @@ export class LoginService {
 
   /**
    * Never tells a wrong password from an unknown email or a disabled account: same status, same
-   * body, and the same bcrypt work (a dummy hash stands in for a missing user).
+   * body, the same bcrypt work (a dummy hash stands in for a missing user) and the same
+   * progressive delay. The rate limits ran before this, in AuthThrottlerGuard.
    */
   async login(input: LoginDto, meta: RequestMeta): Promise<IssuedTokens> {
-    const user = await this.users.findByEmail(input.email);
+    const email = canonicalEmail(input.email);
+    const user = await this.users.findByEmail(email);
     const passwordOk = await this.users.verifyPassword(user, input.password);
     if (user === null || !passwordOk || user.disabledAt !== null) {
       const reason = user === null ? 'unknown_email' : !passwordOk ? 'bad_password' : 'disabled';
       await this.audit.record({ type: 'login.failed', userId: user?.id ?? null, reason }, meta);
+      await this.delay.failed(email);
       throw new InvalidCredentialsError();
     }
+    await this.delay.succeeded(email);
     await this.audit.record({ type: 'login.succeeded', userId: user.id }, meta);
     return this.sessions.open(user, meta);
   }

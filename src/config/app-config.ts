@@ -66,6 +66,8 @@ export interface AppConfig {
     authTtl: number;
     forgotLimit: number;
     forgotTtl: number;
+    signedInLimit: number;
+    signedInTtl: number;
   };
   loginDelay: { after: number; baseMs: number; maxMs: number };
   admin: { email?: string; password?: string };
@@ -145,6 +147,8 @@ export function loadConfig(
       authTtl: read.int('THROTTLE_AUTH_TTL', 60, { min: 1 }),
       forgotLimit: read.int('THROTTLE_FORGOT_LIMIT', 5, { min: 1 }),
       forgotTtl: read.int('THROTTLE_FORGOT_TTL', 3600, { min: 1 }),
+      signedInLimit: read.int('THROTTLE_SIGNED_IN_LIMIT', 600, { min: 1 }),
+      signedInTtl: read.int('THROTTLE_SIGNED_IN_TTL', 60, { min: 1 }),
     },
     loginDelay: {
       after: read.int('LOGIN_DELAY_AFTER', 3, { min: 1 }),

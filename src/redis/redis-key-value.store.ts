@@ -149,6 +149,11 @@ function isRedisDataError(error: unknown): boolean {
 
 async function quit(client: Redis | undefined): Promise<void> {
   if (client === undefined || client.status === 'end') return;
+  // Not connected (Redis down): QUIT would wait in the offline queue; stop reconnecting instead.
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
   try {
     await client.quit();
   } catch {
