@@ -12,6 +12,8 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { BackgroundModule } from './common/background/background.module';
+import { MailModule } from './mail/mail.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
@@ -26,8 +28,10 @@ export class AppModule {
         LoggerModule.forRoot(buildLoggerOptions(config)),
         DatabaseModule.forRoot(config),
         RedisModule,
+        BackgroundModule,
         RateLimitModule,
         MetricsModule,
+        MailModule,
         AuditModule,
         UsersModule,
         AuthModule,

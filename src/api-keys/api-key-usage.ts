@@ -1,7 +1,8 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { BackgroundTasks } from '../common/background/background-tasks';
 import { MetricsService } from '../metrics/metrics.service';
 import { ApiKey } from './api-key.entity';
 
@@ -20,20 +21,22 @@ const REFUSALS_FLUSH_EVERY_MS = 60_000;
  */
 @Injectable()
 export class ApiKeyUsage implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly logger = new Logger('ApiKeys');
   private readonly lastWritten = new Map<string, number>();
   private refusals = new Map<string, Partial<Record<RefusalReason, number>>>();
-  private readonly pending = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly background: BackgroundTasks,
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => this.track(this.flushRefusals()), REFUSALS_FLUSH_EVERY_MS);
+    this.timer = setInterval(
+      () => this.background.run('Writing API key refusals', () => this.flushRefusals()),
+      REFUSALS_FLUSH_EVERY_MS,
+    );
     this.timer.unref();
   }
 
@@ -42,15 +45,14 @@ export class ApiKeyUsage implements OnModuleInit, BeforeApplicationShutdown {
     const last = this.lastWritten.get(id);
     if (last !== undefined && now - last < LAST_USED_EVERY_MS) return;
     this.lastWritten.set(id, now);
-    this.track(
-      this.keys
-        .update({ id }, { lastUsedAt: new Date(now) })
-        .then(() => undefined)
-        .catch((error: Error) => {
-          this.lastWritten.delete(id);
-          this.logger.warn(`last_used_at of key ${id} was not written: ${error.message}`);
-        }),
-    );
+    this.background.run(`Writing last_used_at of key ${id}`, async () => {
+      try {
+        await this.keys.update({ id }, { lastUsedAt: new Date(now) });
+      } catch (error) {
+        this.lastWritten.delete(id); // try again on the next use
+        throw error;
+      }
+    });
   }
 
   refused(id: string, reason: RefusalReason): void {
@@ -76,12 +78,6 @@ export class ApiKeyUsage implements OnModuleInit, BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    this.track(this.flushRefusals());
-    await Promise.all(this.pending);
-  }
-
-  private track(work: Promise<void>): void {
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
+    await this.flushRefusals();
   }
 }

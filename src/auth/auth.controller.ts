@@ -10,7 +10,10 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
+  ApiExtraModels,
+  ApiForbiddenResponse,
   ApiTooManyRequestsResponse,
+  getSchemaPath,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -28,7 +31,13 @@ import { InvalidRefreshTokenError } from './auth.errors';
 import { Auth, Public } from './decorators/auth.decorator';
 import { CurrentPrincipal } from './decorators/current-principal.decorator';
 import { LoginDto, RefreshTokenDto, RegisterDto, VerifyTokenDto } from './dto/auth.dto';
-import { MeResponse, TokenResponse, UserView, VerifyResponse } from './dto/auth-responses.dto';
+import {
+  MeResponse,
+  RegistrationPending,
+  TokenResponse,
+  UserView,
+  VerifyResponse,
+} from './dto/auth-responses.dto';
 import { classifyCredential } from './guards/credential';
 import { LoginService } from './login.service';
 import type { Principal, UserPrincipal } from './principal';
@@ -57,8 +66,18 @@ export class AuthController {
 
   @Post('register')
   @Public()
-  @ApiOperation({ summary: 'Create an account and sign in' })
-  @ApiCreatedResponse({ type: TokenResponse })
+  @ApiOperation({
+    summary: 'Create an account and sign in',
+    description:
+      'Mails a verification link. With REQUIRE_EMAIL_VERIFICATION on, answers ' +
+      '`{verificationRequired: true, user}` without tokens: sign in after following the link.',
+  })
+  @ApiExtraModels(RegistrationPending)
+  @ApiCreatedResponse({
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(TokenResponse) }, { $ref: getSchemaPath(RegistrationPending) }],
+    },
+  })
   @ApiBadRequestResponse({
     type: ErrorResponse,
     description: 'Invalid input or a weak password (details name the problem).',
@@ -72,8 +91,10 @@ export class AuthController {
     @Meta() meta: RequestMeta,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TokenResponse> {
-    return this.respond(await this.login.register(body, meta), request, reply);
+  ): Promise<TokenResponse | RegistrationPending> {
+    const { user, tokens } = await this.login.register(body, meta);
+    if (tokens === undefined) return { verificationRequired: true, user: UserView.of(user) };
+    return this.respond(tokens, request, reply);
   }
 
   @Post('login')
@@ -85,6 +106,11 @@ export class AuthController {
   @ApiUnauthorizedResponse({
     type: ErrorResponse,
     description: 'Invalid email or password (the same answer for every failure).',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description:
+      'With REQUIRE_EMAIL_VERIFICATION: the email is not verified yet (`email_not_verified`).',
   })
   async signIn(
     @Body() body: LoginDto,

@@ -56,3 +56,44 @@ export class SessionNotFoundError extends DomainError {
     super('No such session');
   }
 }
+
+/** A reset or verification token that is unknown, used, superseded or expired: one message. */
+export class InvalidLinkTokenError extends DomainError {
+  readonly kind = 'invalid';
+
+  constructor(
+    readonly code: 'invalid_reset_token' | 'invalid_verification_token',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidCurrentPasswordError extends DomainError {
+  readonly kind = 'invalid';
+  readonly code = 'invalid_current_password';
+
+  constructor() {
+    super('The current password is not correct', [
+      { field: 'currentPassword', problem: 'is not correct' },
+    ]);
+  }
+}
+
+export class EmailNotVerifiedError extends DomainError {
+  readonly kind = 'forbidden';
+  readonly code = 'email_not_verified';
+
+  constructor() {
+    super('Confirm your email address before signing in; the link is in your inbox');
+  }
+}
+
+export class EmailAlreadyVerifiedError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'email_already_verified';
+
+  constructor() {
+    super('This email address is already verified');
+  }
+}

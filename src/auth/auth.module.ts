@@ -10,7 +10,10 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
+import { AccountController } from './account.controller';
 import { AuthController } from './auth.controller';
+import { EmailVerificationService } from './email-verification.service';
+import { PasswordService } from './password.service';
 import { AuthenticationGuard } from './guards/authentication.guard';
 import { ApiKeyAuthGuard } from './guards/api-key-auth.guard';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
@@ -42,9 +45,11 @@ import { LoginLockouts } from './throttling/login-lockouts';
       }),
     }),
   ],
-  controllers: [AuthController, SessionsController, JwksController],
+  controllers: [AuthController, AccountController, SessionsController, JwksController],
   providers: [
     LoginService,
+    PasswordService,
+    EmailVerificationService,
     SessionTokensService,
     RefreshCookie,
     AccessTokenAuthenticator,

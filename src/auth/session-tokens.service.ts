@@ -101,8 +101,7 @@ export class SessionTokensService {
 
   /** Ends every session of the user and every access token issued until now. */
   async logoutAll(userId: string, meta: RequestMeta, actorId?: string): Promise<number> {
-    const ended = await this.sessions.endAll(userId);
-    await this.revocations.revokeAllIssuedBefore(userId, this.config.jwt.accessTokenTtl);
+    const ended = await this.endEverything(userId);
     await this.audit.record(
       {
         type: actorId === undefined ? 'logout.all' : 'admin.logout_all',
@@ -113,6 +112,20 @@ export class SessionTokensService {
       meta,
     );
     return ended;
+  }
+
+  /** logoutAll without its audit event, for flows that write their own (password reset). */
+  async endEverything(userId: string): Promise<number> {
+    const ended = await this.sessions.endAll(userId);
+    await this.revocations.revokeAllIssuedBefore(userId, this.config.jwt.accessTokenTtl);
+    return ended;
+  }
+
+  /** Ends every session of the user but one (with its access tokens); answers how many. */
+  async endOthers(userId: string, keepSessionId: string): Promise<number> {
+    const others = (await this.sessions.list(userId)).filter((s) => s.id !== keepSessionId);
+    const ended = await Promise.all(others.map((s) => this.sessions.end(userId, s.id)));
+    return ended.filter(Boolean).length;
   }
 
   list(userId: string): Promise<SessionInfo[]> {

@@ -76,6 +76,10 @@ export interface AppConfig {
     from: string;
     appUrl: string;
     requireEmailVerification: boolean;
+    /** Seconds a password-reset link works. */
+    resetTokenTtl: number;
+    /** Seconds an email-verification link works. */
+    verificationTokenTtl: number;
   };
   /** Where embedded mode keeps what it generates (database files, keys, the API-key pepper). */
   dataDir: string;
@@ -164,6 +168,8 @@ export function loadConfig(
       from: read.string('MAIL_FROM', 'Auth Service <no-reply@localhost>'),
       appUrl: read.url('APP_URL', ['http:', 'https:']) ?? 'http://localhost:3000',
       requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
+      resetTokenTtl: read.int('PASSWORD_RESET_TTL', 1800, { min: 1, max: 86_400 }),
+      verificationTokenTtl: read.int('EMAIL_VERIFICATION_TTL', 86_400, { min: 1, max: 604_800 }),
     },
     dataDir,
   };

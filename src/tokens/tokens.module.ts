@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AccessTokenVerifier } from './access-token.verifier';
+import { OneTimeTokenStore } from './one-time-token.store';
 import { RefreshSessionStore } from './refresh-session.store';
 import { RevocationStore } from './revocation.store';
 import { SigningKeys } from './signing-keys';
@@ -13,6 +14,7 @@ const TOKEN_SERVICES = [
   VerifiedTokenCache,
   RefreshSessionStore,
   RevocationStore,
+  OneTimeTokenStore,
 ];
 
 /** Signing keys and JWKS, access tokens, refresh sessions, revocation. */

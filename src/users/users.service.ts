@@ -75,6 +75,22 @@ export class UsersService {
     return this.hasher.verify(password, user.passwordHash);
   }
 
+  /** Throws WeakPasswordError (400, naming `field`) when the policy refuses the password. */
+  checkPassword(user: User, password: string, field = 'password'): void {
+    this.assertAcceptablePassword(field, password, user.email, user.name);
+  }
+
+  /** A new password (the policy applies, with `field` naming the input in a refusal). */
+  async setPassword(user: User, password: string, field = 'password'): Promise<void> {
+    this.checkPassword(user, password, field);
+    const passwordHash = await this.hasher.hash(password);
+    await this.users.update({ id: user.id }, { passwordHash, passwordChangedAt: new Date() });
+  }
+
+  async markEmailVerified(id: string): Promise<void> {
+    await this.users.update({ id }, { emailVerifiedAt: () => 'now()' });
+  }
+
   async list(options: { page: number; limit: number; email?: string }): Promise<UserPage> {
     const query = this.users
       .createQueryBuilder('user')

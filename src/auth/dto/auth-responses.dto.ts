@@ -33,6 +33,16 @@ export class TokenResponse {
   @ApiProperty({ type: UserView }) user!: UserView;
 }
 
+export class AcceptedResponse {
+  @ApiProperty({ example: 'If an account exists for this email, a reset link is on its way' })
+  message!: string;
+}
+
+export class RegistrationPending {
+  @ApiProperty({ example: true }) verificationRequired!: true;
+  @ApiProperty({ type: UserView }) user!: UserView;
+}
+
 export class MeResponse {
   @ApiProperty({ enum: ['user', 'apiKey'] }) type!: 'user' | 'apiKey';
   @ApiProperty() id!: string;

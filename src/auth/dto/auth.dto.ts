@@ -61,3 +61,43 @@ export class VerifyTokenDto {
   @MaxLength(8192)
   token!: string;
 }
+
+export class ForgotPasswordDto {
+  @ApiProperty({ example: 'alice@example.com' })
+  @Transform(trim)
+  @IsEmail({}, { message: 'must be an email address' })
+  @MaxLength(254)
+  email!: string;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ description: 'The token from the reset link.' })
+  @IsString()
+  @MaxLength(256)
+  token!: string;
+
+  @ApiProperty({ example: 'a new correct horse battery staple' })
+  @IsString()
+  @MaxLength(1024)
+  password!: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @ApiProperty({ example: 'a new correct horse battery staple' })
+  @IsString()
+  @MaxLength(1024)
+  newPassword!: string;
+}
+
+export class VerifyEmailDto {
+  @ApiProperty({ description: 'The token from the verification link.' })
+  @IsString()
+  @MaxLength(256)
+  token!: string;
+}

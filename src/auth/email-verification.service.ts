@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { BackgroundTasks } from '../common/background/background-tasks';
+import type { RequestMeta } from '../common/http/request-meta';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
+import { Mailer } from '../mail/mailer';
+import { mails } from '../mail/templates';
+import { RateLimitedError } from '../rate-limit/rate-limited.error';
+import { rateLimitHeaders } from '../rate-limit/rate-limiter';
+import { KeyValueStore } from '../redis/key-value.store';
+import { OneTimeTokenStore } from '../tokens/one-time-token.store';
+import type { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { EmailAlreadyVerifiedError, InvalidLinkTokenError } from './auth.errors';
+
+const RESEND_COOLDOWN_MS = 60_000;
+
+/** A single-use link mailed at registration (and on request) proves the address is the user's. */
+@Injectable()
+export class EmailVerificationService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: OneTimeTokenStore,
+    private readonly mailer: Mailer,
+    private readonly audit: AuditService,
+    private readonly background: BackgroundTasks,
+    private readonly store: KeyValueStore,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** Issues a new link (the previous one stops working) and mails it, after the answer. */
+  sendLink(user: User): void {
+    this.background.run('Email verification mail', async () => {
+      const token = await this.tokens.issue(
+        'email-verify',
+        user.id,
+        this.config.mail.verificationTokenTtl,
+      );
+      this.mailer.send(mails.verifyEmail(user.email, this.config.mail.appUrl, token));
+    });
+  }
+
+  /** At most one link a minute per user: resend must not become a way to flood a mailbox. */
+  async resend(userId: string): Promise<void> {
+    const user = await this.users.getById(userId);
+    if (user.emailVerifiedAt !== null) throw new EmailAlreadyVerifiedError();
+    const cooldown = `verify-resend:${user.id}`;
+    if (!(await this.store.setIfAbsent(cooldown, '1', RESEND_COOLDOWN_MS))) {
+      const wait = Math.max(1, Math.ceil((await this.store.pttl(cooldown)) / 1000));
+      throw new RateLimitedError(
+        rateLimitHeaders({ limit: 1, remaining: 0, resetSeconds: wait }, wait),
+        'A verification link was sent a moment ago; try again later',
+      );
+    }
+    this.sendLink(user);
+  }
+
+  async verify(token: string, meta: RequestMeta): Promise<void> {
+    const userId = await this.tokens.consume('email-verify', token);
+    if (userId === null) {
+      throw new InvalidLinkTokenError(
+        'invalid_verification_token',
+        'The verification link is invalid or has expired',
+      );
+    }
+    await this.users.markEmailVerified(userId);
+    await this.audit.record({ type: 'email.verified', userId }, meta);
+  }
+}

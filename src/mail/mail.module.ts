@@ -1,0 +1,22 @@
+import { Global, Module } from '@nestjs/common';
+import { BackgroundTasks } from '../common/background/background-tasks';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Mailer } from './mailer';
+import { OutboxMailer } from './outbox.mailer';
+import { SmtpMailer } from './smtp.mailer';
+
+@Global()
+@Module({
+  providers: [
+    OutboxMailer,
+    {
+      provide: Mailer,
+      inject: [APP_CONFIG, OutboxMailer, BackgroundTasks],
+      useFactory: (config: AppConfig, outbox: OutboxMailer, background: BackgroundTasks): Mailer =>
+        config.mail.smtpUrl !== undefined ? new SmtpMailer(config, background) : outbox,
+    },
+  ],
+  exports: [Mailer, OutboxMailer],
+})
+export class MailModule {}
