@@ -60,8 +60,10 @@ describe('mail over SMTP', () => {
     const user = await register(t);
     await t.http().post('/api/v1/auth/password/forgot').send({ email: user.email }).expect(202);
     const mail = await eventually(
-      async () =>
-        smtp.inbox.find((m) => m.to.includes(user.email) && /Reset your password/.test(m.data)),
+      () =>
+        Promise.resolve(
+          smtp.inbox.find((m) => m.to.includes(user.email) && /Reset your password/.test(m.data)),
+        ),
       (found) => found !== undefined,
     );
     expect(mail).toBeDefined();
