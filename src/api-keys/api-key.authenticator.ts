@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
 import { RateLimitedError } from '../rate-limit/rate-limited.error';
 import { RateLimiter, type RateLimitState } from '../rate-limit/rate-limiter';
-import { ApiKey } from './api-key.entity';
+import { ApiKey, rateLimitOf } from './api-key.entity';
 import { ApiKeyCache, type ApiKeyRecord } from './api-key.cache';
 import { InvalidApiKeyError } from './api-key.errors';
 import { apiKeySecretMatches, parseApiKey } from './api-key-format';
@@ -85,10 +85,7 @@ export class ApiKeyAuthenticator {
       prefix: key.prefix,
       secretHash: key.secretHash,
       scopes: key.scopes,
-      rateLimit:
-        key.rateLimit !== null && key.rateLimitTtl !== null
-          ? { limit: key.rateLimit, ttlSeconds: key.rateLimitTtl }
-          : null,
+      rateLimit: rateLimitOf(key),
       expiresAt: key.expiresAt?.getTime() ?? null,
       revoked: key.revokedAt !== null,
     };

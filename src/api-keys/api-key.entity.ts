@@ -82,3 +82,12 @@ export function apiKeyStatus(
   if (key.expiresAt !== null && key.expiresAt.getTime() <= now) return 'expired';
   return 'active';
 }
+
+/** The key's own limit, or null when it uses the default. */
+export function rateLimitOf(
+  key: Pick<ApiKey, 'rateLimit' | 'rateLimitTtl'>,
+): { limit: number; ttlSeconds: number } | null {
+  return key.rateLimit !== null && key.rateLimitTtl !== null
+    ? { limit: key.rateLimit, ttlSeconds: key.rateLimitTtl }
+    : null;
+}

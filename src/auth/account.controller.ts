@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -6,7 +6,6 @@ import {
   ApiNoContentResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { Meta, type RequestMeta } from '../common/http/request-meta';
 import { ErrorResponse } from '../docs/error-response.dto';
@@ -23,16 +22,12 @@ import { EmailVerificationService } from './email-verification.service';
 import { PasswordService } from './password.service';
 import type { UserPrincipal } from './principal';
 import { AuthLimits } from './throttling/auth-limits';
-import { AuthThrottlerGuard } from './throttling/auth-throttler.guard';
+import { Throttled } from './throttling/throttled.decorator';
 
 /** Password forgot / reset / change and email verification. */
 @ApiTags('auth')
 @Controller('auth')
-@UseGuards(AuthThrottlerGuard)
-@ApiTooManyRequestsResponse({
-  type: ErrorResponse,
-  description: 'Rate limited (see API.md → Limits); `Retry-After` says when to try again.',
-})
+@Throttled()
 export class AccountController {
   constructor(
     private readonly passwords: PasswordService,

@@ -1,18 +1,7 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiForbiddenResponse,
-  ApiTooManyRequestsResponse,
   getSchemaPath,
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -46,15 +35,11 @@ import { SessionTokensService, type IssuedTokens } from './session-tokens.servic
 import { MissingCredentialsError } from '../tokens/access-token.errors';
 import { ErrorResponse } from '../docs/error-response.dto';
 import { AuthLimits } from './throttling/auth-limits';
-import { AuthThrottlerGuard } from './throttling/auth-throttler.guard';
+import { Throttled } from './throttling/throttled.decorator';
 
 @ApiTags('auth')
 @Controller('auth')
-@UseGuards(AuthThrottlerGuard)
-@ApiTooManyRequestsResponse({
-  type: ErrorResponse,
-  description: 'Rate limited (see API.md → Limits); `Retry-After` says when to try again.',
-})
+@Throttled()
 export class AuthController {
   constructor(
     private readonly login: LoginService,

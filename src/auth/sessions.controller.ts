@@ -1,6 +1,5 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Param, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
 import {
-  ApiTooManyRequestsResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -16,15 +15,11 @@ import { SessionList } from './dto/auth-responses.dto';
 import type { UserPrincipal } from './principal';
 import { SessionTokensService } from './session-tokens.service';
 import { ErrorResponse } from '../docs/error-response.dto';
-import { AuthThrottlerGuard } from './throttling/auth-throttler.guard';
+import { Throttled } from './throttling/throttled.decorator';
 
 @ApiTags('auth')
 @Controller('auth/sessions')
-@UseGuards(AuthThrottlerGuard)
-@ApiTooManyRequestsResponse({
-  type: ErrorResponse,
-  description: 'Rate limited (see API.md → Limits); `Retry-After` says when to try again.',
-})
+@Throttled()
 @Auth()
 export class SessionsController {
   constructor(private readonly sessions: SessionTokensService) {}

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { apiKeyStatus, type ApiKey, type ApiKeyStatus } from '../api-key.entity';
+import { apiKeyStatus, rateLimitOf, type ApiKey, type ApiKeyStatus } from '../api-key.entity';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../scopes';
 
 export const MAX_GRACE_SECONDS = 30 * 86_400;
@@ -117,10 +117,7 @@ export class ApiKeyView {
       name: key.name,
       prefix: key.prefix,
       scopes: key.scopes,
-      rateLimit:
-        key.rateLimit !== null && key.rateLimitTtl !== null
-          ? { limit: key.rateLimit, ttlSeconds: key.rateLimitTtl }
-          : null,
+      rateLimit: rateLimitOf(key),
       status: apiKeyStatus(key, now),
       expiresAt: key.expiresAt?.toISOString() ?? null,
       revokedAt: key.revokedAt?.toISOString() ?? null,
