@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { AuditEvent } from '../src/audit/audit-event.entity';
+import type { UserPrincipal } from '../src/auth/principal';
 import { bearer, PASSWORD, register, uniqueEmail } from './support/accounts';
 import { SERVICES_MODE } from './support/services';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -311,6 +313,16 @@ describe('with Redis unreachable', () => {
     }
     const users = await t.app.get(DataSource).query<unknown[]>('SELECT id FROM users');
     expect(users).toEqual([]);
+  });
+
+  it('refuses API keys with 503 too: their rate limit cannot be counted', async () => {
+    const admin = { type: 'user', userId: null, sessionId: 's', roles: ['admin'] };
+    const meta = { ip: '127.0.0.1', userAgent: null, requestId: 'test' };
+    const { key } = await t.app
+      .get(ApiKeysService)
+      .create({ name: 'outage' }, admin as unknown as UserPrincipal, meta);
+    const res = await t.http().get('/api/v1/auth/me').set('x-api-key', key).expect(503);
+    expect(res.body.code).toBe('dependency_unavailable');
   });
 });
 

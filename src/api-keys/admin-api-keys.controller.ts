@@ -10,6 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -50,6 +51,10 @@ export class AdminApiKeysController {
     description: 'The answer holds the whole key. It is shown once and cannot be recovered.',
   })
   @ApiCreatedResponse({ type: CreatedApiKey })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'The details name the field: an unknown scope, a past expiresAt, a bad limit.',
+  })
   async create(
     @Body() body: CreateApiKeyDto,
     @CurrentPrincipal() admin: UserPrincipal,
@@ -90,6 +95,7 @@ export class AdminApiKeysController {
   })
   @ApiParam(KEY_ID)
   @ApiCreatedResponse({ type: CreatedApiKey })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'graceSeconds out of range.' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such key.' })
   @ApiConflictResponse({
     type: ErrorResponse,

@@ -46,6 +46,7 @@ export class AccountController {
       'request replaces it.',
   })
   @ApiAcceptedResponse({ type: AcceptedResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Not an email address.' })
   async forgot(
     @Body() body: ForgotPasswordDto,
     @Meta() meta: RequestMeta,
