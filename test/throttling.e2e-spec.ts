@@ -140,6 +140,18 @@ describe('brute-force limits on /api/v1/auth', () => {
     expect(events[0]).toMatchObject({ reason: 'email_limit' });
   });
 
+  it('does not lock the owner out from an address they signed in from before', async () => {
+    const email = await newAccount();
+    const home = freshIp();
+    await loginFrom(t, home, email, PASSWORD).expect(200); // counts as 1 of the email's 8
+    for (let i = 0; i < 7; i += 1) await loginFrom(t, freshIp(), email).expect(401);
+    expect429(await loginFrom(t, freshIp(), email, PASSWORD)); // locked for everyone else
+    await loginFrom(t, home, email, PASSWORD).expect(200);
+    // At home, the per-email-and-IP limit still stops guessing.
+    for (let i = 0; i < 3; i += 1) await loginFrom(t, home, email).expect(401); // 5 from home
+    expect429(await loginFrom(t, home, email));
+  });
+
   it('limits one IP across many emails', async () => {
     const ip = freshIp();
     for (let i = 0; i < 12; i += 1) await loginFrom(t, ip, uniqueEmail('spray')).expect(401);

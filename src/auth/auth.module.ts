@@ -26,6 +26,7 @@ import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { authThrottlers } from './throttling/auth-limits';
 import { AuthThrottlerGuard } from './throttling/auth-throttler.guard';
+import { KnownClients } from './throttling/known-clients';
 import { LoginDelay } from './throttling/login-delay';
 import { LoginLockouts } from './throttling/login-lockouts';
 
@@ -60,6 +61,7 @@ import { LoginLockouts } from './throttling/login-lockouts';
     AuthThrottlerGuard,
     LoginLockouts,
     LoginDelay,
+    KnownClients,
     // Deny by default: every route of every module passes this guard unless it is @Public().
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],

@@ -10,6 +10,7 @@ import { EmailNotVerifiedError, InvalidCredentialsError } from './auth.errors';
 import { EmailVerificationService } from './email-verification.service';
 import type { LoginDto, RegisterDto } from './dto/auth.dto';
 import { SessionTokensService, type IssuedTokens } from './session-tokens.service';
+import { KnownClients } from './throttling/known-clients';
 import { LoginDelay } from './throttling/login-delay';
 
 export interface Registration {
@@ -26,6 +27,7 @@ export class LoginService {
     private readonly sessions: SessionTokensService,
     private readonly audit: AuditService,
     private readonly delay: LoginDelay,
+    private readonly knownClients: KnownClients,
     private readonly verification: EmailVerificationService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -62,6 +64,7 @@ export class LoginService {
       throw new InvalidCredentialsError();
     }
     await this.delay.succeeded(email);
+    await this.knownClients.remember(email, meta.ip);
     if (this.config.mail.requireEmailVerification && user.emailVerifiedAt === null) {
       await this.audit.record(
         { type: 'login.failed', userId: user.id, reason: 'email_not_verified' },

@@ -15,6 +15,7 @@ import { RateLimitedError } from '../../rate-limit/rate-limited.error';
 import { rateLimitHeaders } from '../../rate-limit/rate-limiter';
 import type { AuthenticatedRequest } from '../decorators/current-principal.decorator';
 import { emailOf, limitApplies, limitClassOf, type AuthLimitName } from './auth-limits';
+import { KnownClients } from './known-clients';
 import { LoginLockouts } from './login-lockouts';
 
 /** A 429 that still knows which limit refused, for the lockout audit. */
@@ -41,6 +42,7 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly lockouts: LoginLockouts,
+    private readonly knownClients: KnownClients,
   ) {
     super(options, storage, reflector);
   }
@@ -48,6 +50,9 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
     const name = request.throttler.name as AuthLimitName;
     if (!limitApplies(name, limitClassOf(this.reflector, request.context))) return true;
+    const req = request.context.switchToHttp().getRequest<FastifyRequest>();
+    if (name === 'login-email' && (await this.knownClients.isKnown(emailOf(req), req.ip)))
+      return true;
     try {
       return await super.handleRequest({
         ...request,
@@ -55,10 +60,7 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
       });
     } catch (error) {
       if (name === 'login-email' && error instanceof AuthLimitedError)
-        await this.lockouts.lockedOut(
-          request.context.switchToHttp().getRequest<FastifyRequest>(),
-          error.detail.timeToBlockExpire,
-        );
+        await this.lockouts.lockedOut(req, error.detail.timeToBlockExpire);
       throw error;
     }
   }
