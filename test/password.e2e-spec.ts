@@ -232,6 +232,13 @@ describe('password lifecycle and email verification', () => {
       expect(tokenIn(await lastMail(t, user.email, VERIFY_SUBJECT))).toBe(second);
       await verifyEmail(t, first).expect(400);
       await verifyEmail(t, second).expect(204);
+      const events = await t.app
+        .get(DataSource)
+        .getRepository(AuditEvent)
+        .findBy({ userId: user.userId });
+      expect(events.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['email.verification_sent', 'email.verified']),
+      );
     });
   });
 });

@@ -173,6 +173,26 @@ describe('brute-force limits on /api/v1/auth', () => {
     ['refresh', (ip: string) => ({ path: '/api/v1/auth/refresh', ip, body: {} })],
     ['logout', (ip: string) => ({ path: '/api/v1/auth/logout', ip, body: {} })],
     ['verify', (ip: string) => ({ path: '/api/v1/auth/verify', ip, body: { token: 'x' } })],
+    [
+      'password/reset',
+      (ip: string) => ({
+        path: '/api/v1/auth/password/reset',
+        ip,
+        body: { token: 'x', password: 'y' },
+      }),
+    ],
+    [
+      'email/verify',
+      (ip: string) => ({ path: '/api/v1/auth/email/verify', ip, body: { token: 'x' } }),
+    ],
+    [
+      'password/forgot',
+      (ip: string) => ({
+        path: '/api/v1/auth/password/forgot',
+        ip,
+        body: { email: uniqueEmail() },
+      }),
+    ],
   ])('answers 429 on %s past the per-IP limit of the public routes', async (_name, build) => {
     const { path, ip, body } = build(freshIp());
     for (let i = 0; i < 5; i += 1) {

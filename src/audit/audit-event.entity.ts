@@ -12,6 +12,7 @@ export const AUDIT_EVENT_TYPES = [
   'password.changed',
   'password.reset_requested',
   'password.reset',
+  'email.verification_sent',
   'email.verified',
   'admin.user_updated',
   'admin.logout_all',

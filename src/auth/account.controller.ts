@@ -110,8 +110,11 @@ export class AccountController {
   @ApiOperation({ summary: 'Mail a new verification link (the previous one stops working)' })
   @ApiAcceptedResponse({ type: AcceptedResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The email is already verified.' })
-  async resend(@CurrentPrincipal() principal: UserPrincipal): Promise<AcceptedResponse> {
-    await this.verification.resend(principal.userId);
+  async resend(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Meta() meta: RequestMeta,
+  ): Promise<AcceptedResponse> {
+    await this.verification.resend(principal.userId, meta);
     return { message: 'A new verification link is on its way' };
   }
 }

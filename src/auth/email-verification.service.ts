@@ -42,7 +42,7 @@ export class EmailVerificationService {
   }
 
   /** At most one link a minute per user: resend must not become a way to flood a mailbox. */
-  async resend(userId: string): Promise<void> {
+  async resend(userId: string, meta: RequestMeta): Promise<void> {
     const user = await this.users.getById(userId);
     if (user.emailVerifiedAt !== null) throw new EmailAlreadyVerifiedError();
     const cooldown = `verify-resend:${user.id}`;
@@ -54,6 +54,7 @@ export class EmailVerificationService {
       );
     }
     this.sendLink(user);
+    await this.audit.record({ type: 'email.verification_sent', userId: user.id }, meta);
   }
 
   async verify(token: string, meta: RequestMeta): Promise<void> {
