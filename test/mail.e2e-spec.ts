@@ -66,11 +66,12 @@ describe('mail over SMTP', () => {
         ),
       (found) => found !== undefined,
     );
-    expect(mail).toBeDefined();
-    expect(mail?.from).toBe('auth@example.test');
-    expect(mail?.data).toMatch(/Content-Type: text\/plain/);
-    expect(mail?.data).toMatch(/Content-Type: text\/html/);
-    expect(mail?.data).toContain('https://app.example.test/reset-password?token=3D'); // quoted-printable "="
+    expect(mail).toMatchObject({ from: 'auth@example.test', to: [user.email] });
+    const data = mail?.data ?? '';
+    expect(data).toMatch(/^Subject: Reset your password$/m);
+    expect(data).toMatch(/Content-Type: text\/plain/);
+    expect(data).toMatch(/Content-Type: text\/html/);
+    expect(data).toContain('https://app.example.test/reset-password?token=3D'); // quoted-printable "="
   });
 });
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { KeyValueStore, type AtomicScript } from '../redis/key-value.store';
+import { sha256 } from '../common/crypto/sha256';
 
 /** What a single-use token is for; each purpose has its own key space. */
 export type TokenPurpose = 'password-reset' | 'email-verify';
@@ -62,7 +63,7 @@ export class OneTimeTokenStore {
 
   async issue(purpose: TokenPurpose, userId: string, ttlSeconds: number): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    const hash = hashOf(token);
+    const hash = sha256(token);
     await this.store.run(
       issueToken,
       [pointerKey(purpose, userId), tokenKey(purpose, hash), tokenKey(purpose, '')],
@@ -74,23 +75,19 @@ export class OneTimeTokenStore {
   /** The user id the token was issued for, without using it up; null when it is not valid. */
   peek(purpose: TokenPurpose, token: string): Promise<string | null> {
     if (!isWellFormed(token)) return Promise.resolve(null);
-    return this.store.get(tokenKey(purpose, hashOf(token)));
+    return this.store.get(tokenKey(purpose, sha256(token)));
   }
 
   /** Uses the token up: the user id, once; null afterwards or for a token that is not valid. */
   consume(purpose: TokenPurpose, token: string): Promise<string | null> {
     if (!isWellFormed(token)) return Promise.resolve(null);
-    const hash = hashOf(token);
+    const hash = sha256(token);
     return this.store.run(consumeToken, [tokenKey(purpose, hash), pointerKey(purpose, '')], [hash]);
   }
 }
 
 function isWellFormed(token: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(token);
-}
-
-function hashOf(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
 }
 
 function tokenKey(purpose: TokenPurpose, hash: string): string {

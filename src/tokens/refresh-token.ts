@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../common/crypto/sha256';
 
 const UUID_BYTES = 16;
 const SESSION_ID_BYTES = 16;
@@ -42,7 +43,7 @@ export function parseRefreshToken(token: string): RefreshTokenParts | null {
 }
 
 export function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return sha256(token);
 }
 
 export function isSessionId(value: string): boolean {

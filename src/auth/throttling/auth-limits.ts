@@ -35,15 +35,23 @@ const AUTH_LIMITS_METADATA = 'auth:limits';
 export const AuthLimits = (limitClass: 'login' | 'forgot'): MethodDecorator =>
   SetMetadata(AUTH_LIMITS_METADATA, limitClass);
 
+/** Route metadata never changes, so each handler's class is worked out once. */
+const classByHandler = new WeakMap<object, AuthLimitClass>();
+
 export function limitClassOf(reflector: Reflector, context: ExecutionContext): AuthLimitClass {
-  const targets = [context.getHandler(), context.getClass()];
-  const explicit = reflector.getAllAndOverride<AuthLimitClass | undefined>(
-    AUTH_LIMITS_METADATA,
-    targets,
-  );
-  if (explicit !== undefined) return explicit;
-  const auth = reflector.getAllAndOverride<AuthRequirements | undefined>(AUTH_METADATA, targets);
-  return auth?.public ? 'public' : 'signed-in';
+  const handler = context.getHandler();
+  let limitClass = classByHandler.get(handler);
+  if (limitClass === undefined) {
+    const targets = [handler, context.getClass()];
+    const explicit = reflector.getAllAndOverride<AuthLimitClass | undefined>(
+      AUTH_LIMITS_METADATA,
+      targets,
+    );
+    const auth = reflector.getAllAndOverride<AuthRequirements | undefined>(AUTH_METADATA, targets);
+    limitClass = explicit ?? (auth?.public ? 'public' : 'signed-in');
+    classByHandler.set(handler, limitClass);
+  }
+  return limitClass;
 }
 
 export function limitApplies(name: string, limitClass: AuthLimitClass): boolean {

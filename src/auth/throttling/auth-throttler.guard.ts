@@ -10,13 +10,13 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
 import { RateLimitedError } from '../../rate-limit/rate-limited.error';
 import { rateLimitHeaders } from '../../rate-limit/rate-limiter';
 import type { AuthenticatedRequest } from '../decorators/current-principal.decorator';
 import { emailOf, limitApplies, limitClassOf, type AuthLimitName } from './auth-limits';
 import { KnownClients } from './known-clients';
 import { LoginLockouts } from './login-lockouts';
+import { sha256 } from '../../common/crypto/sha256';
 
 /** A 429 that still knows which limit refused, for the lockout audit. */
 class AuthLimitedError extends RateLimitedError {
@@ -71,7 +71,7 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
     tracker: string,
     name: string,
   ): string {
-    return `auth:${name}:${createHash('sha256').update(tracker).digest('base64url')}`;
+    return `auth:${name}:${sha256(tracker)}`;
   }
 
   protected override throwThrottlingException(

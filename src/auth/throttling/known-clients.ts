@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { KeyValueStore } from '../../redis/key-value.store';
+import { sha256 } from '../../common/crypto/sha256';
 
 const REMEMBER_MS = 30 * 24 * 3600 * 1000;
 
@@ -24,5 +24,5 @@ export class KnownClients {
 }
 
 function keyOf(email: string, ip: string): string {
-  return `known-client:${createHash('sha256').update(`${email}|${ip}`).digest('base64url')}`;
+  return `known-client:${sha256(`${email}|${ip}`)}`;
 }

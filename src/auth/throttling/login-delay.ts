@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { KeyValueStore, type AtomicScript } from '../../redis/key-value.store';
+import { sha256 } from '../../common/crypto/sha256';
 
 /** KEYS: counter. ARGV: ttl ms. Counts one failure; the window starts with the first one. */
 const countFailure: AtomicScript<number> = {
@@ -62,5 +62,5 @@ export function delayAfter(
 }
 
 function keyOf(email: string): string {
-  return `login-failures:${createHash('sha256').update(email).digest('base64url')}`;
+  return `login-failures:${sha256(email)}`;
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
 import { AuditService } from '../../audit/audit.service';
 import { requestMetaOf } from '../../common/http/request-meta';
 import { KeyValueStore } from '../../redis/key-value.store';
 import { UsersService } from '../../users/users.service';
 import { emailOf } from './auth-limits';
+import { sha256 } from '../../common/crypto/sha256';
 
 /**
  * The per-email login limit is a temporary lockout: it ends by itself when its window does,
@@ -22,7 +22,7 @@ export class LoginLockouts {
 
   async lockedOut(request: FastifyRequest, retryAfterSeconds: number): Promise<void> {
     const email = emailOf(request);
-    const marker = `lockout:${createHash('sha256').update(email).digest('base64url')}`;
+    const marker = `lockout:${sha256(email)}`;
     const ttlMs = Math.max(1, retryAfterSeconds) * 1000;
     if (!(await this.store.setIfAbsent(marker, '1', ttlMs))) return;
     const user = email === '' ? null : await this.users.findByEmail(email);
