@@ -1,12 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { generatedSecret } from '../common/crypto/generated-secret';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
-import { ConfigError } from '../config/config.error';
-
-const PEPPER_FILE = 'api-key-pepper';
 
 /**
  * The HMAC key that API key secrets are hashed under: `API_KEY_PEPPER`, required in production.
@@ -26,34 +21,8 @@ export class ApiKeyPepper implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    this.pepper = this.config.apiKeys.pepper ?? (await this.generatedPepper());
-  }
-
-  private async generatedPepper(): Promise<string> {
-    const file = join(this.config.dataDir, PEPPER_FILE);
-    try {
-      const stored = (await readFile(file, 'utf8')).trim();
-      if (stored.length < 32) throw new ConfigError([`${file} holds a pepper that is too short`]);
-      return stored;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        if (error instanceof ConfigError) throw error;
-        throw new ConfigError([`${file} cannot be read: ${(error as Error).message}`]);
-      }
-    }
-    this.logger.warn(
-      `No API_KEY_PEPPER configured: generating one into ${file} (development only)`,
-    );
-    const pepper = randomBytes(32).toString('base64url');
-    await mkdir(this.config.dataDir, { recursive: true, mode: 0o700 });
-    // `wx`: when two processes race on a fresh data dir, the second one fails and re-reads.
-    try {
-      await writeFile(file, `${pepper}\n`, { mode: 0o600, flag: 'wx' });
-      return pepper;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
-        return (await readFile(file, 'utf8')).trim();
-      throw new ConfigError([`${file} cannot be written: ${(error as Error).message}`]);
-    }
+    this.pepper =
+      this.config.apiKeys.pepper ??
+      (await generatedSecret(this.config.dataDir, 'api-key-pepper', 'API_KEY_PEPPER', this.logger));
   }
 }

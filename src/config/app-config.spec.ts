@@ -10,6 +10,7 @@ const PRODUCTION = {
   REDIS_URL: 'redis://redis:6379',
   JWT_KEYS_DIR: '/run/secrets/jwt',
   API_KEY_PEPPER: 'k3Jd8s0Qm2Lx9Vb7Nc4Zp1Wt6Yr5Ue0Ha8Gf3Dq2',
+  TOKEN_SECRET: 'Qz7Rt2Lp9Xk4Vm8Nb3Cw6Yd1Hs5Fj0Ga7Ue2Ko4',
   SMTP_URL: 'smtp://mail:587',
 };
 
@@ -104,6 +105,7 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'proxy.internal', /TRUST_PROXY "proxy.internal" is not an IP address/],
     ['API_KEY_PREFIX', 'SK-', /API_KEY_PREFIX must be 2 to 16 lower-case letters/],
     ['API_KEY_PEPPER', 'short', /API_KEY_PEPPER must be at least 32 characters/],
+    ['TOKEN_SECRET', 'short', /TOKEN_SECRET must be at least 32 characters/],
     ['ADMIN_EMAIL', 'admin@example.com', /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
   ])('stops on a bad %s (%s) with a message naming it', (name, value, message) => {
@@ -138,7 +140,7 @@ describe('loadConfig', () => {
       expect(config.http.docsEnabled).toBe(false);
     });
 
-    it.each(['DATABASE_URL', 'REDIS_URL', 'API_KEY_PEPPER', 'SMTP_URL'])(
+    it.each(['DATABASE_URL', 'REDIS_URL', 'API_KEY_PEPPER', 'TOKEN_SECRET', 'SMTP_URL'])(
       'refuses to run without %s (no embedded mode)',
       (name) => {
         const env: Record<string, string> = { ...PRODUCTION };
@@ -159,6 +161,7 @@ describe('loadConfig', () => {
 
     it.each([
       ['API_KEY_PEPPER', 'change-me-change-me-change-me-change-me'],
+      ['TOKEN_SECRET', 'replace-me-replace-me-replace-me-replace-me'],
       ['ADMIN_PASSWORD', 'changeme'],
     ])('refuses a placeholder %s', (name, value) => {
       const env = {

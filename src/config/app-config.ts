@@ -81,6 +81,8 @@ export interface AppConfig {
     /** Seconds an email-verification link works. */
     verificationTokenTtl: number;
   };
+  /** The server's MAC key for refresh tokens and device cookies (see ServerSecret). */
+  tokenSecret?: string;
   /** Where embedded mode keeps what it generates (database files, keys, the API-key pepper). */
   dataDir: string;
 }
@@ -171,6 +173,7 @@ export function loadConfig(
       resetTokenTtl: read.int('PASSWORD_RESET_TTL', 1800, { min: 1, max: 86_400 }),
       verificationTokenTtl: read.int('EMAIL_VERIFICATION_TTL', 86_400, { min: 1, max: 604_800 }),
     },
+    tokenSecret: read.optionalString('TOKEN_SECRET'),
     dataDir,
   };
 
@@ -200,6 +203,9 @@ function checkCrossFieldRules(read: EnvReader, config: AppConfig): void {
   if (config.apiKeys.pepper !== undefined && config.apiKeys.pepper.length < 32) {
     read.fail('API_KEY_PEPPER', 'must be at least 32 characters of random data', undefined);
   }
+  if (config.tokenSecret !== undefined && config.tokenSecret.length < 32) {
+    read.fail('TOKEN_SECRET', 'must be at least 32 characters of random data', undefined);
+  }
 }
 
 /** Production refuses everything that is only meant for a laptop. */
@@ -208,6 +214,7 @@ function checkProductionRules(read: EnvReader, config: AppConfig): void {
     ['DATABASE_URL', config.database.url],
     ['REDIS_URL', config.redis.url],
     ['API_KEY_PEPPER', config.apiKeys.pepper],
+    ['TOKEN_SECRET', config.tokenSecret],
     ['SMTP_URL', config.mail.smtpUrl],
   ];
   for (const [name, value] of required) {
@@ -225,7 +232,7 @@ function checkProductionRules(read: EnvReader, config: AppConfig): void {
       undefined,
     );
   }
-  for (const name of ['API_KEY_PEPPER', 'ADMIN_PASSWORD', 'JWT_PRIVATE_KEYS']) {
+  for (const name of ['API_KEY_PEPPER', 'TOKEN_SECRET', 'ADMIN_PASSWORD', 'JWT_PRIVATE_KEYS']) {
     const value = read.raw(name);
     if (value !== undefined && PLACEHOLDER.test(value))
       read.fail(name, 'still holds a placeholder value', undefined);
