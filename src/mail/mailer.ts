@@ -9,7 +9,8 @@ export interface MailMessage {
 /**
  * Sends mail off the request path: `send` returns at once, delivery happens in the background,
  * and a failure is logged (never the body, which carries tokens), so it never changes the HTTP
- * answer. SMTP through nodemailer when SMTP_URL is set; an in-memory outbox otherwise.
+ * answer. SMTP through nodemailer when SMTP_URL is set; otherwise an outbox that writes
+ * each message to `$DATA_DIR/outbox/`.
  */
 export abstract class Mailer {
   abstract send(message: MailMessage): void;
