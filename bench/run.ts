@@ -16,7 +16,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../src/app.module';
-import { configureApp, createFastifyAdapter } from '../src/app.setup';
+import { configureApp } from '../src/app.setup';
+import { createFastifyAdapter } from '../src/http-server';
 import { loadConfig } from '../src/config/app-config';
 import { AccessTokenIssuer } from '../src/tokens/access-token.issuer';
 

@@ -1,30 +1,15 @@
 import fastifyCookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import { RequestMethod } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { REQUEST_ID_HEADER, resolveRequestId } from './common/http/request-id';
+import { registerJsonBodyParser } from './common/http/json-body-parser';
+import { undecodableQueryError } from './common/http/query-encoding';
+import { REQUEST_ID_HEADER } from './common/http/request-id';
 import type { AppConfig } from './config/app-config';
 import { setupSwagger } from './docs/openapi';
 
 export const API_PREFIX = 'api/v1';
-
-/** Options shared by main.ts and the tests, so both run the same HTTP stack. */
-export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
-    logger: false,
-    bodyLimit: config.http.bodyLimit,
-    trustProxy: config.http.trustProxy,
-    requestIdHeader: false,
-    genReqId: resolveRequestId,
-    // While shutting down, new requests get 503 and idle keep-alive sockets are closed.
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-    // Node refuses headers over 16 KiB with a bare 431; allow more so that an oversized token
-    // gets the same 401 and error body as any other bad token (verifiers refuse past 4 KiB).
-    http: { maxHeaderSize: 96 * 1024 },
-  });
-}
 
 /** GET routes served at the root, outside /api/v1: probes, JWKS and metrics sit where tools look. */
 export const UNPREFIXED_ROUTES = [
@@ -44,11 +29,18 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only (API.md): without its built-in text/plain parser Fastify answers 415 to anything else.
   fastify.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     // Nothing under the API may be stored by a browser or a shared cache: tokens, sessions, keys.
-    if (request.url.startsWith(`/${API_PREFIX}/`)) void reply.header('cache-control', 'no-store');
+    // Decided from the route that matched, not the raw URL, which may spell the same path
+    // differently (`/%61pi/v1/…`). Unmatched paths answer through the error filter, which sets it.
+    if (request.routeOptions.url?.startsWith(`/${API_PREFIX}/`))
+      void reply.header('cache-control', 'no-store');
     done();
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    done(undecodableQueryError(request.url) ?? undefined);
   });
 
   await app.register(helmet, {

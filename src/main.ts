@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import { AppModule } from './app.module';
-import { configureApp, createFastifyAdapter } from './app.setup';
+import { configureApp } from './app.setup';
+import { createFastifyAdapter } from './http-server';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { ConfigError } from './config/config.error';
 

@@ -188,6 +188,124 @@ describe('admin', () => {
     await refresh(t, user.refreshToken).expect(401);
   });
 
+  describe('a user id in another spelling', () => {
+    const caps = (id: string): string => id.toUpperCase();
+
+    it('disabling through an upper-case id ends the sessions of the user it names', async () => {
+      const victim = await register(t);
+      const res = await t
+        .http()
+        .patch(`/api/v1/admin/users/${caps(victim.userId)}`)
+        .set(...bearer(admin.accessToken))
+        .send({ disabled: true })
+        .expect(200);
+      expect(res.body).toMatchObject({ id: victim.userId, disabled: true });
+      await me(t, victim.accessToken).expect(401);
+      await refresh(t, victim.refreshToken).expect(401);
+      const events = await t.app
+        .get(DataSource)
+        .getRepository(AuditEvent)
+        .find({ where: { type: 'admin.user_updated', actorId: admin.userId } });
+      const mine = events.filter(
+        (event) => event.userId?.toLowerCase() === victim.userId.toLowerCase(),
+      );
+      expect(mine.map((event) => event.userId)).toEqual([victim.userId]);
+    });
+
+    it('a role taken away through an upper-case id ends the sessions at once', async () => {
+      const demoted = await register(t);
+      await t
+        .http()
+        .patch(`/api/v1/admin/users/${demoted.userId}`)
+        .set(...bearer(admin.accessToken))
+        .send({ roles: ['user', 'admin'] })
+        .expect(200);
+      const asAdmin = await login(t, demoted.email);
+      await t
+        .http()
+        .patch(`/api/v1/admin/users/${caps(demoted.userId)}`)
+        .set(...bearer(admin.accessToken))
+        .send({ roles: ['user'] })
+        .expect(200);
+      await t
+        .http()
+        .get('/api/v1/admin/users')
+        .set(...bearer(asAdmin.accessToken))
+        .expect(401);
+      await me(t, demoted.accessToken).expect(401);
+      await refresh(t, asAdmin.refreshToken).expect(401);
+    });
+
+    it('logout-all through an upper-case id ends every session of the user', async () => {
+      const user = await register(t);
+      const second = await login(t, user.email);
+      await t
+        .http()
+        .post(`/api/v1/admin/users/${caps(user.userId)}/logout-all`)
+        .set(...bearer(admin.accessToken))
+        .expect(204);
+      for (const device of [user, second]) {
+        await me(t, device.accessToken).expect(401);
+        await refresh(t, device.refreshToken).expect(401);
+      }
+    });
+
+    it('a mixed-case id is the same user, and a granted role shows under the canonical id', async () => {
+      const user = await register(t);
+      const mixed = user.userId.replace(/[a-f]/g, (c, i: number) => (i % 2 ? c.toUpperCase() : c));
+      const res = await t
+        .http()
+        .patch(`/api/v1/admin/users/${mixed}`)
+        .set(...bearer(admin.accessToken))
+        .send({ roles: ['user', 'admin'] })
+        .expect(200);
+      expect(res.body).toMatchObject({ id: user.userId, roles: ['user', 'admin'] });
+    });
+
+    it.each([
+      ['disable', { disabled: true }],
+      ['remove the admin role', { roles: ['user'] }],
+      ['remove every role', { roles: [] }],
+    ])(
+      'refuses an admin who tries to %s themselves through an upper-case id',
+      async (_label, body) => {
+        const res = await t
+          .http()
+          .patch(`/api/v1/admin/users/${caps(admin.userId)}`)
+          .set(...bearer(admin.accessToken))
+          .send(body)
+          .expect(400);
+        expect(res.body.code).toBe('self_lockout');
+        const still = await me(t, admin.accessToken).expect(200);
+        expect(still.body.roles).toEqual(['user', 'admin']);
+      },
+    );
+
+    it('answers 404 for an unknown id in capitals and 400 naming the id for a malformed one', async () => {
+      for (const path of ['', '/logout-all']) {
+        const method = path === '' ? 'patch' : 'post';
+        await t
+          .http()
+          [method](`/api/v1/admin/users/ABCDEF00-0000-4000-8000-00000000000A${path}`)
+          .set(...bearer(admin.accessToken))
+          .send(path === '' ? { disabled: true } : undefined)
+          .expect(404);
+        for (const bad of ['not-a-uuid', `{${admin.userId}}`, `${admin.userId}0`]) {
+          const res = await t
+            .http()
+            [method](`/api/v1/admin/users/${encodeURIComponent(bad)}${path}`)
+            .set(...bearer(admin.accessToken))
+            .send(path === '' ? { disabled: true } : undefined)
+            .expect(400);
+          expect(res.body).toMatchObject({
+            code: 'validation_failed',
+            details: [{ field: 'id', problem: 'must be a UUID' }],
+          });
+        }
+      }
+    });
+  });
+
   it('records audit events without secrets', async () => {
     const user = await register(t);
     await t

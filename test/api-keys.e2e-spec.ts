@@ -5,6 +5,7 @@ import { AuditEvent } from '../src/audit/audit-event.entity';
 import { bearer, login, PASSWORD, register, type SignedIn } from './support/accounts';
 import { issueKey, meWithKey, withoutRequestId } from './support/api-keys';
 import { SERVICES_MODE } from './support/services';
+import { rawRequest } from './support/raw-http';
 import { createTestApp, type TestApp } from './support/test-app';
 import { eventually } from './support/wait';
 
@@ -108,6 +109,23 @@ describe('API keys', () => {
       expect(odd.body.code).toBe('api_key_not_found');
     });
 
+    it('treats a key id in another case as another, unknown key', async () => {
+      // Key ids are base62: case is part of the id, so no second spelling can reach the key.
+      const { id, key } = await issueKey(t, admin.accessToken, { name: 'case' });
+      const swapped = [...id]
+        .map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()))
+        .join('');
+      expect(swapped).not.toBe(id);
+      await adminGet(`/api/v1/admin/api-keys/${swapped}`).expect(404);
+      await t
+        .http()
+        .delete(`/api/v1/admin/api-keys/${swapped}`)
+        .set(...bearer(admin.accessToken))
+        .expect(404);
+      await meWithKey(t, key).expect(200);
+      await meWithKey(t, key.replace(id, swapped)).expect(401);
+    });
+
     it('writes audit events without the key', async () => {
       const { id, key } = await issueKey(t, admin.accessToken, { name: 'audited' });
       await t
@@ -147,7 +165,8 @@ describe('API keys', () => {
       const bodies = [];
       for (const candidate of candidates) {
         const res = await meWithKey(t, candidate).expect(401);
-        expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
+        // Challenged in the scheme that was used: a key is not told about Bearer tokens.
+        expect(res.headers['www-authenticate']).toBe('ApiKey realm="api", error="invalid_key"');
         bodies.push(withoutRequestId(res.body as Record<string, unknown>));
       }
       expect(bodies[0]).toEqual({
@@ -292,6 +311,8 @@ describe('API keys', () => {
       ] as const) {
         const res = await t.http()[method](path).set('x-api-key', key).expect(401);
         expect(res.body.message).toBe('This route does not accept API keys');
+        // The one scheme these routes do accept.
+        expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
       }
     });
 
@@ -310,6 +331,48 @@ describe('API keys', () => {
         .set('x-api-key', key)
         .expect(400);
       expect(both.body.code).toBe('ambiguous_credentials');
+    });
+
+    it('challenges a key without the scope in its own scheme', async () => {
+      const plain = await issueKey(t, admin.accessToken, { name: 'no scopes' });
+      const refused = await t.http().get('/metrics').set('x-api-key', plain.key).expect(403);
+      expect(refused.headers['www-authenticate']).toBe(
+        'ApiKey realm="api", error="insufficient_scope"',
+      );
+    });
+
+    it('offers both schemes when a route that takes keys gets no credential', async () => {
+      const res = await t.http().get('/api/v1/auth/me').expect(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api", ApiKey realm="api"');
+      expect(res.body).toMatchObject({ code: 'missing_credentials' });
+      const userOnly = await t.http().get('/api/v1/auth/sessions').expect(401);
+      expect(userOnly.headers['www-authenticate']).toBe('Bearer realm="api"');
+    });
+
+    it('refuses a valid key sent twice with 400, and does not count a use of it', async () => {
+      const { id, key } = await issueKey(t, admin.accessToken, { name: 'twice' });
+      for (const keys of [
+        [key, key],
+        [key, 'sk_x_y'],
+      ]) {
+        const res = await rawRequest(t, {
+          method: 'GET',
+          path: '/api/v1/auth/me',
+          headers: { 'x-api-key': keys },
+        });
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({
+          code: 'duplicate_credentials',
+          message: 'Send the X-API-Key header once, not several times',
+        });
+        expect(res.headers['ratelimit-limit']).toBeUndefined();
+      }
+      const one = await meWithKey(t, key).expect(200);
+      expect(one.body).toMatchObject({ id });
+      // The key's budget saw only the request that sent it once.
+      expect(
+        Number(one.headers['ratelimit-limit']) - Number(one.headers['ratelimit-remaining']),
+      ).toBe(1);
     });
 
     it('ignores a key in the query string', async () => {

@@ -26,7 +26,7 @@ describe('accounts and sessions', () => {
         tokenType: 'Bearer',
         accessToken: expect.stringMatching(/^ey[\w-]+\.[\w-]+\.[\w-]+$/),
         expiresIn: 900,
-        refreshToken: expect.stringMatching(/^[\w-]{86}$/),
+        refreshToken: expect.stringMatching(/^[\w-]{107}$/),
         refreshExpiresIn: 604800,
         user: {
           id: expect.any(String),
@@ -64,7 +64,7 @@ describe('accounts and sessions', () => {
         .send({ email: uniqueEmail(), password: PASSWORD })
         .expect(201);
       const cookie = String(res.headers['set-cookie']);
-      expect(cookie).toMatch(/^refresh_token=[\w-]{86};/);
+      expect(cookie).toMatch(/^refresh_token=[\w-]{107};/);
       expect(cookie).toContain('Max-Age=604800');
       expect(cookie).toContain('Path=/api/v1/auth');
       expect(cookie).toContain('HttpOnly');
@@ -159,7 +159,7 @@ describe('accounts and sessions', () => {
         .send({ email: email.toUpperCase(), password: PASSWORD })
         .expect(200);
       expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { email } });
-      expect(res.body.refreshToken).toMatch(/^[\w-]{86}$/);
+      expect(res.body.refreshToken).toMatch(/^[\w-]{107}$/);
     });
 
     it('gives a wrong password and an unknown email the same 401', async () => {
@@ -190,7 +190,8 @@ describe('accounts and sessions', () => {
   describe('access tokens', () => {
     it('a protected route without a token answers 401 with a Bearer challenge', async () => {
       const res = await t.http().get('/api/v1/auth/me').expect(401);
-      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+      // /auth/me also takes API keys: one challenge per scheme it accepts.
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api", ApiKey realm="api"');
       expect(res.body).toMatchObject({ statusCode: 401, code: 'missing_credentials' });
     });
 

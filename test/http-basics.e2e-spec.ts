@@ -1,5 +1,6 @@
 import { createTestApp, type TestApp } from './support/test-app';
 import { FixtureModule } from './support/fixture.controller';
+import { rawRequest } from './support/raw-http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -24,6 +25,21 @@ describe('HTTP basics', () => {
         message: 'Cannot GET /api/v1/nothing-here',
         requestId: res.headers['x-request-id'],
       });
+    });
+
+    it('answers a path with a malformed percent-escape with 400, without echoing the path', async () => {
+      const res = await rawRequest(t, { method: 'GET', path: '/api/v1/%FF%zz-secret' });
+      expect(res.status).toBe(400);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'The request URL is malformed',
+        code: 'malformed_url',
+        requestId: res.headers['x-request-id'],
+      });
+      expect(res.text).not.toContain('secret');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
     });
 
     it('answers a body over BODY_LIMIT with 413', async () => {
@@ -72,6 +88,30 @@ describe('HTTP basics', () => {
         requestId: expect.any(String),
       });
       expect(res.body.message).toMatch(/JSON/);
+    });
+
+    it.each([
+      ['__proto__', '{"name":"a","__proto__":{"admin":true}}'],
+      ['constructor.prototype', '{"name":"a","constructor":{"prototype":{"admin":true}}}'],
+    ])('refuses a body with a %s key (prototype poisoning) with 400', async (_, payload) => {
+      const res = await t
+        .http()
+        .post('/api/v1/test/echo')
+        .set('content-type', 'application/json')
+        .send(payload)
+        .expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, requestId: expect.any(String) });
+      expect(res.body.message).toMatch(/JSON/);
+    });
+
+    it('answers an empty JSON body with 400', async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/test/echo')
+        .set('content-type', 'application/json')
+        .send('')
+        .expect(400);
+      expect(res.body.message).toMatch(/empty/i);
     });
 
     it('refuses unknown fields with 400 and names them', async () => {
@@ -176,6 +216,15 @@ describe('HTTP basics', () => {
       const missing = await t.http().get('/api/v1/auth/nothing').expect(404);
       expect(missing.headers['cache-control']).toBe('no-store');
     });
+
+    it.each(['/%61pi/v1/test/echo', '/api/%76%31/test/echo', '/api/v1/test/%65cho'])(
+      'marks an answer on the percent-encoded path %s as not storable',
+      async (path) => {
+        const ok = await t.http().post(path).send({ name: 'a' }).expect(200);
+        expect(ok.body).toEqual({ name: 'a' });
+        expect(ok.headers['cache-control']).toBe('no-store');
+      },
+    );
 
     it('allows a configured origin with credentials', async () => {
       const res = await t

@@ -310,12 +310,12 @@ describe('password reset and the brute-force limits', () => {
     await reset(t, await resetToken(t, user.email)).expect(204);
   });
 
-  it('limits forgot per email', async () => {
-    const email = uniqueEmail('forgetful');
-    await forgot(t, email).expect(202);
-    await forgot(t, ` ${email.toUpperCase()}`).expect(202);
-    const res = await forgot(t, email).expect(429);
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-    await forgot(t, uniqueEmail('other')).expect(202);
+  it('limits the reset mail per email, never the answer', async () => {
+    const user = await register(t);
+    await forgot(t, user.email).expect(202);
+    await forgot(t, ` ${user.email.toUpperCase()}`).expect(202);
+    await forgot(t, user.email).expect(202); // past the 2 mails this address may cause
+    const mails = (await mailsTo(t, user.email)).filter((m) => m.subject === RESET_SUBJECT);
+    expect(mails).toHaveLength(2);
   });
 });

@@ -42,7 +42,7 @@ describe('refresh token in an httpOnly cookie', () => {
       .set('x-auth-mode', 'body')
       .send({ email: uniqueEmail(), password: PASSWORD })
       .expect(201);
-    expect(res.body.refreshToken).toMatch(/^[\w-]{86}$/);
+    expect(res.body.refreshToken).toMatch(/^[\w-]{107}$/);
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
@@ -108,6 +108,6 @@ describe('REFRESH_TOKEN_TRANSPORT=cookie', () => {
       .send({ email: uniqueEmail(), password: PASSWORD })
       .expect(201);
     expect(res.body.refreshToken).toBeUndefined();
-    expect(cookieOf(res.headers['set-cookie'])).toMatch(/^[\w-]{86}$/);
+    expect(cookieOf(res.headers['set-cookie'])).toMatch(/^[\w-]{107}$/);
   });
 });

@@ -3,7 +3,12 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, Reflector } from '@nestjs/core';
 import { UNPREFIXED_ROUTES } from '../src/app.setup';
 import { AUTH_METADATA, type AuthRequirements } from '../src/auth/decorators/auth.decorator';
+import { bearer, login, PASSWORD, register } from './support/accounts';
+import { issueKey } from './support/api-keys';
+import { AuthRulesFixtureModule } from './support/auth-rules.fixture';
 import { createTestApp, type TestApp } from './support/test-app';
+
+const RULES_ADMIN = 'rules-admin@example.com';
 
 interface RouteAccess {
   route: string;
@@ -36,13 +41,22 @@ function routeTable(t: TestApp): RouteAccess[] {
   return rows.sort((a, b) => a.route.localeCompare(b.route));
 }
 
+/** Roles speak to users, scopes to keys; a restricted route gives a type no rule: it is shut to it. */
 function describeAccess(rules: AuthRequirements): string {
   if (rules.public) return 'public';
-  const user = rules.roles ? `user with role ${rules.roles.join('|')}` : 'any user';
-  const apiKey = rules.apiKey
-    ? ` or API key${rules.scopes?.length ? ` with scope ${rules.scopes.join('+')}` : ''}`
-    : '';
-  return user + apiKey;
+  const scoped = (rules.scopes?.length ?? 0) > 0;
+  const restricted = rules.roles !== undefined || scoped;
+  const callers = [
+    rules.roles ? `user with role ${rules.roles.join('|')}` : restricted ? undefined : 'any user',
+    !rules.apiKey
+      ? undefined
+      : scoped
+        ? `API key with scope ${rules.scopes?.join('+')}`
+        : restricted
+          ? undefined
+          : 'API key',
+  ].filter((caller) => caller !== undefined);
+  return callers.length > 0 ? callers.join(' or ') : 'nobody';
 }
 
 describe('who may reach which route', () => {
@@ -75,5 +89,53 @@ describe('who may reach which route', () => {
         .send({});
       expect({ route, status: res.status }).toEqual({ route, status: 401 });
     }
+  });
+});
+
+describe('what the guard decides for each kind of rule and caller', () => {
+  let t: TestApp;
+  const credentials: Record<string, [string, string]> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { ADMIN_EMAIL: RULES_ADMIN, ADMIN_PASSWORD: PASSWORD },
+      imports: [AuthRulesFixtureModule],
+    });
+    const admin = await login(t, RULES_ADMIN);
+    credentials.user = bearer((await register(t)).accessToken);
+    credentials.admin = bearer(admin.accessToken);
+    for (const [name, scopes] of [
+      ['key', []],
+      ['scoped key', ['metrics:read']],
+    ] as const) {
+      const { key } = await issueKey(t, admin.accessToken, { name, scopes });
+      credentials[name] = ['x-api-key', key];
+    }
+  });
+  afterAll(() => t.close());
+
+  // route, then the status for: user, admin, key without scopes, key with metrics:read.
+  const table: [string, number, number, number, number][] = [
+    ['any-user', 200, 200, 401, 401],
+    ['any-user-or-key', 200, 200, 200, 200],
+    ['admin', 403, 200, 401, 401],
+    ['admin-and-keys-without-scopes', 403, 200, 403, 403],
+    ['admin-or-scoped-key', 403, 200, 403, 200],
+    ['scoped-key-only', 403, 403, 403, 200],
+  ];
+  const cases = table.flatMap(([route, ...statuses]) =>
+    (['user', 'admin', 'key', 'scoped key'] as const).map(
+      (caller, i) => [route, caller, statuses[i]] as const,
+    ),
+  );
+
+  it.each(cases)('%s, called with the %s credential: %i', async (route, caller, status) => {
+    const res = await t
+      .http()
+      .get(`/api/v1/test/rules/${route}`)
+      .set(...credentials[caller]);
+    expect(res.status).toBe(status);
+    if (status === 200) expect(res.body).toEqual({ ok: true });
+    if (status === 403) expect(res.body).toMatchObject({ code: 'insufficient_scope' });
   });
 });

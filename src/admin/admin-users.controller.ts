@@ -5,7 +5,6 @@ import {
   HttpCode,
   HttpStatus,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -22,6 +21,7 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { UserPrincipal } from '../auth/principal';
 import { Meta, type RequestMeta } from '../common/http/request-meta';
 import { AdminUsersService } from './admin-users.service';
+import { UserIdPipe } from './user-id.pipe';
 import { AdminUserPage, AdminUserView, ListUsersQuery, UpdateUserDto } from './dto/admin-users.dto';
 import { ErrorResponse } from '../docs/error-response.dto';
 
@@ -49,7 +49,7 @@ export class AdminUsersController {
   @ApiOkResponse({ type: AdminUserView })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such user.' })
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', UserIdPipe) id: string,
     @Body() body: UpdateUserDto,
     @CurrentPrincipal() admin: UserPrincipal,
     @Meta() meta: RequestMeta,
@@ -65,7 +65,7 @@ export class AdminUsersController {
   })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such user.' })
   async logoutAll(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', UserIdPipe) id: string,
     @CurrentPrincipal() admin: UserPrincipal,
     @Meta() meta: RequestMeta,
   ): Promise<void> {

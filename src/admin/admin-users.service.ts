@@ -35,30 +35,37 @@ export class AdminUsersService {
     admin: UserPrincipal,
     meta: RequestMeta,
   ): Promise<User> {
+    // From here on only the id the database returned is used: for the self-check, the session
+    // and revocation keys and the audit entry, whatever spelling of it the path carried.
+    const before = await this.users.getById(id);
     if (
-      id === admin.userId &&
+      before.id === admin.userId &&
       (changes.disabled === true ||
         (changes.roles !== undefined && !changes.roles.includes('admin')))
     ) {
       throw new SelfLockoutError();
     }
-    const before = await this.users.getById(id);
-    const user = await this.users.update(id, changes);
+    const user = await this.users.update(before.id, changes);
     const lostRole = before.roles.some((role) => !user.roles.includes(role));
     // Disabling, or taking a role away, ends every session and access token at once: a token
     // must not keep a right its holder no longer has. A granted role needs no hurry: it comes
     // with the next refresh.
     if (changes.disabled === true || lostRole)
-      await this.sessions.logoutAll(id, meta, admin.userId);
+      await this.sessions.logoutAll(user.id, meta, admin.userId);
     await this.audit.record(
-      { type: 'admin.user_updated', userId: id, actorId: admin.userId, details: { ...changes } },
+      {
+        type: 'admin.user_updated',
+        userId: user.id,
+        actorId: admin.userId,
+        details: { ...changes },
+      },
       meta,
     );
     return user;
   }
 
   async logoutAll(id: string, admin: UserPrincipal, meta: RequestMeta): Promise<void> {
-    await this.users.getById(id);
-    await this.sessions.logoutAll(id, meta, admin.userId);
+    const user = await this.users.getById(id);
+    await this.sessions.logoutAll(user.id, meta, admin.userId);
   }
 }

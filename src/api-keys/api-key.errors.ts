@@ -8,7 +8,10 @@ export class InvalidApiKeyError extends DomainError {
   readonly kind = 'unauthenticated';
   readonly code = 'invalid_api_key';
 
-  constructor(message = 'The API key is invalid, expired or revoked') {
+  constructor(
+    message = 'The API key is invalid, expired or revoked',
+    override readonly headers?: Record<string, string>,
+  ) {
     super(message);
   }
 }

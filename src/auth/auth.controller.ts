@@ -35,6 +35,8 @@ import { SessionTokensService, type IssuedTokens } from './session-tokens.servic
 import { MissingCredentialsError } from '../tokens/access-token.errors';
 import { ErrorResponse } from '../docs/error-response.dto';
 import { AuthLimits } from './throttling/auth-limits';
+import { DeviceCookies } from './throttling/device-cookies';
+import { canonicalEmail } from '../users/email';
 import { Throttled } from './throttling/throttled.decorator';
 
 @ApiTags('auth')
@@ -47,6 +49,7 @@ export class AuthController {
     private readonly cookie: RefreshCookie,
     private readonly accessTokens: AccessTokenAuthenticator,
     private readonly users: UsersService,
+    private readonly devices: DeviceCookies,
   ) {}
 
   @Post('register')
@@ -86,7 +89,12 @@ export class AuthController {
   @Public()
   @AuthLimits('login')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Sign in with email and password' })
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description:
+      'Also sets the `device` cookie (httpOnly, SameSite=Strict, path /api/v1/auth/login, 1 year): ' +
+      'a later login for the same email that presents it is spared the per-email lockout.',
+  })
   @ApiOkResponse({ type: TokenResponse })
   @ApiUnauthorizedResponse({
     type: ErrorResponse,
@@ -103,7 +111,9 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponse> {
-    return this.respond(await this.login.login(body, meta), request, reply);
+    const issued = await this.login.login(body, meta);
+    this.devices.issue(request, reply, canonicalEmail(body.email));
+    return this.respond(issued, request, reply);
   }
 
   @Post('refresh')

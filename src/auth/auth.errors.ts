@@ -37,6 +37,16 @@ export class CredentialConflictError extends DomainError {
   }
 }
 
+/** A credential header sent twice: which one was meant is not ours to guess. */
+export class DuplicateCredentialHeaderError extends DomainError {
+  readonly kind = 'invalid';
+  readonly code = 'duplicate_credentials';
+
+  constructor(header: string) {
+    super(`Send the ${header} header once, not several times`);
+  }
+}
+
 export class CrossSiteRequestError extends DomainError {
   readonly kind = 'forbidden';
   readonly code = 'cross_site_request';

@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RATE_LIMIT_STORAGE } from '../rate-limit/rate-limiter';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { SecretsModule } from '../common/crypto/secrets.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
@@ -26,9 +27,12 @@ import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { authThrottlers } from './throttling/auth-limits';
 import { AuthThrottlerGuard } from './throttling/auth-throttler.guard';
+import { DeviceCookies } from './throttling/device-cookies';
 import { KnownClients } from './throttling/known-clients';
 import { LoginDelay } from './throttling/login-delay';
 import { LoginLockouts } from './throttling/login-lockouts';
+import { PasswordGuesses } from './throttling/password-guesses';
+import { ResetMailGate } from './throttling/reset-mail-gate';
 
 @Module({
   imports: [
@@ -36,6 +40,7 @@ import { LoginLockouts } from './throttling/login-lockouts';
     UsersModule,
     TokensModule,
     ApiKeysModule,
+    SecretsModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG, RATE_LIMIT_STORAGE],
       useFactory: (config: AppConfig, storage: ThrottlerStorage) => ({
@@ -62,6 +67,9 @@ import { LoginLockouts } from './throttling/login-lockouts';
     LoginLockouts,
     LoginDelay,
     KnownClients,
+    DeviceCookies,
+    PasswordGuesses,
+    ResetMailGate,
     // Deny by default: every route of every module passes this guard unless it is @Public().
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],

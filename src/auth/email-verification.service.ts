@@ -32,12 +32,9 @@ export class EmailVerificationService {
   /** Issues a new link (the previous one stops working) and mails it, after the answer. */
   sendLink(user: User): void {
     this.background.run('Email verification mail', async () => {
-      const token = await this.tokens.issue(
-        'email-verify',
-        user.id,
-        this.config.mail.verificationTokenTtl,
-      );
-      this.mailer.send(mails.verifyEmail(user.email, this.config.mail.appUrl, token));
+      const ttl = this.config.mail.verificationTokenTtl;
+      const token = await this.tokens.issue('email-verify', user.id, ttl);
+      this.mailer.send(mails.verifyEmail(user.email, this.config.mail.appUrl, token, ttl));
     });
   }
 

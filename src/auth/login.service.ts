@@ -13,6 +13,9 @@ import { SessionTokensService, type IssuedTokens } from './session-tokens.servic
 import { KnownClients } from './throttling/known-clients';
 import { LoginDelay } from './throttling/login-delay';
 
+/** An id no user has (users get random v4 ids): the stand-in for an unknown email. */
+const NO_USER_ID = '00000000-0000-0000-0000-000000000000';
+
 export interface Registration {
   user: User;
   /** Absent while REQUIRE_EMAIL_VERIFICATION holds the account back. */
@@ -45,7 +48,10 @@ export class LoginService {
     await this.audit.record({ type: 'user.registered', userId: user.id }, meta);
     this.verification.sendLink(user);
     if (this.config.mail.requireEmailVerification) return { user };
-    return { user, tokens: await this.sessions.open(user, meta) };
+    const tokens = await this.sessions.open(user, await this.sessions.generation(user.id), meta);
+    // Null only when an admin disabled or demoted the account in the instant since it was made.
+    if (tokens === null) throw new InvalidCredentialsError();
+    return { user, tokens };
   }
 
   /**
@@ -55,7 +61,7 @@ export class LoginService {
    */
   async login(input: LoginDto, meta: RequestMeta): Promise<IssuedTokens> {
     const email = canonicalEmail(input.email);
-    const user = await this.users.findByEmail(email);
+    const { user, generation } = await this.userAndGeneration(email);
     const passwordOk = await this.users.verifyPassword(user, input.password);
     if (user === null || !passwordOk || user.disabledAt !== null) {
       const reason = user === null ? 'unknown_email' : !passwordOk ? 'bad_password' : 'disabled';
@@ -72,7 +78,35 @@ export class LoginService {
       );
       throw new EmailNotVerifiedError();
     }
+    const tokens = await this.sessions.open(user, generation, meta);
+    if (tokens === null) {
+      // A reset, change, disable, role removal or logout-all ran while this login checked the
+      // password: it was checked against a state that no longer holds. The ordinary 401.
+      await this.audit.record(
+        { type: 'login.failed', userId: user.id, reason: 'credentials_changed' },
+        meta,
+      );
+      throw new InvalidCredentialsError();
+    }
     await this.audit.record({ type: 'login.succeeded', userId: user.id }, meta);
-    return this.sessions.open(user, meta);
+    return tokens;
+  }
+
+  /**
+   * The user row, read after the user's credential generation (docs/security.md → Session
+   * generations). Flows that change credentials write the database first and bump the
+   * generation after, so a row read after the generation is at least as new as it: a session
+   * opened under that generation was checked against the right password, roles and state. The
+   * email lookup only finds the id; an unknown email makes the same two round trips (on an id
+   * no user has), so the timing does not tell it apart.
+   */
+  private async userAndGeneration(
+    email: string,
+  ): Promise<{ user: User | null; generation: number }> {
+    const found = await this.users.findByEmail(email);
+    const id = found?.id ?? NO_USER_ID;
+    const generation = await this.sessions.generation(id);
+    const user = await this.users.findById(id);
+    return { user: found === null ? null : user, generation };
   }
 }

@@ -7,11 +7,14 @@ import { InjectConfig } from '../config/config.module';
 import { Mailer } from '../mail/mailer';
 import { mails } from '../mail/templates';
 import { OneTimeTokenStore } from '../tokens/one-time-token.store';
+import { canonicalEmail } from '../users/email';
 import { UsersService } from '../users/users.service';
 import { InvalidCurrentPasswordError, InvalidLinkTokenError } from './auth.errors';
 import type { UserPrincipal } from './principal';
 import { SessionTokensService } from './session-tokens.service';
 import { LoginDelay } from './throttling/login-delay';
+import { PasswordGuesses } from './throttling/password-guesses';
+import { ResetMailGate } from './throttling/reset-mail-gate';
 
 const invalidResetToken = () =>
   new InvalidLinkTokenError('invalid_reset_token', 'The reset link is invalid or has expired');
@@ -27,24 +30,33 @@ export class PasswordService {
     private readonly audit: AuditService,
     private readonly background: BackgroundTasks,
     private readonly delay: LoginDelay,
+    private readonly guesses: PasswordGuesses,
+    private readonly resetMail: ResetMailGate,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /**
    * The answer is the same, and takes about the same time, whether the account exists: one
    * lookup on the request path; the token, the audit event and the mail come after the answer.
-   * Nothing about the account changes until a valid token is presented.
+   * Nothing about the account changes until a valid token is presented. Always 202: what is
+   * limited is the mail (ResetMailGate), never the answer.
    */
   async forgot(email: string, meta: RequestMeta): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (user === null || user.disabledAt !== null) return;
     this.background.run('Password reset request', async () => {
-      const ttl = this.config.mail.resetTokenTtl;
-      const token = await this.tokens.issue('password-reset', user.id, ttl);
-      this.mailer.send(
-        mails.passwordReset(user.email, this.config.mail.appUrl, token, Math.round(ttl / 60)),
+      // A request the gate holds back issues no token either: a stranger asking again must not
+      // replace the link the owner was mailed moments ago (the newest mail always works).
+      const mailed = await this.resetMail.admit(canonicalEmail(user.email), meta.ip);
+      if (mailed) {
+        const ttl = this.config.mail.resetTokenTtl;
+        const token = await this.tokens.issue('password-reset', user.id, ttl);
+        this.mailer.send(mails.passwordReset(user.email, this.config.mail.appUrl, token, ttl));
+      }
+      await this.audit.record(
+        { type: 'password.reset_requested', userId: user.id, details: { mailed } },
+        meta,
       );
-      await this.audit.record({ type: 'password.reset_requested', userId: user.id }, meta);
     });
   }
 
@@ -60,6 +72,8 @@ export class PasswordService {
     this.users.checkPassword(user, password);
     if ((await this.tokens.consume('password-reset', token)) !== user.id) throw invalidResetToken();
 
+    // The database first, the new generation after: a login that reads the generation before
+    // the user row either sees the new password or opens nothing (docs/security.md).
     await this.users.setPassword(user, password);
     const ended = await this.sessions.endEverything(user.id);
     await this.audit.record(
@@ -77,12 +91,20 @@ export class PasswordService {
     meta: RequestMeta,
   ): Promise<void> {
     const user = await this.users.getById(principal.userId);
+    // A stolen access token must not become a password-guessing oracle: a counted budget of
+    // wrong guesses, taken before bcrypt (429 once spent), and the login's progressive delay.
+    const guess = await this.guesses.reserve(user.id);
     if (!(await this.users.verifyPassword(user, currentPassword))) {
-      // A stolen access token must not become a password-guessing oracle.
       await this.delay.failed(user.email);
       throw new InvalidCurrentPasswordError();
     }
+    await this.guesses.right(guess);
+    // A reset link mailed before the change must not undo it: it ends before the new password
+    // is written, so a link used meanwhile is overwritten by this change, never the reverse.
+    await this.tokens.revoke('password-reset', user.id);
     await this.users.setPassword(user, newPassword, 'newPassword');
+    // A new generation that keeps the caller's session: every other one ends in the same step,
+    // and a login that checked the old password meanwhile opens nothing.
     const ended = await this.sessions.endOthers(user.id, principal.sessionId);
     await this.audit.record(
       { type: 'password.changed', userId: user.id, details: { sessions: ended } },

@@ -5,7 +5,8 @@ import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
 import { AccessTokenIssuer } from '../tokens/access-token.issuer';
 import { RefreshSessionStore, type SessionInfo } from '../tokens/refresh-session.store';
-import { parseRefreshToken } from '../tokens/refresh-token';
+import { OneTimeTokenStore } from '../tokens/one-time-token.store';
+import { RefreshTokenCodec } from '../tokens/refresh-token';
 import { RevocationStore } from '../tokens/revocation.store';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -21,30 +22,46 @@ export interface IssuedTokens {
   refreshExpiresIn: number;
 }
 
-/** Sessions and the tokens that carry them: open, rotate, end. */
+/**
+ * Sessions and the tokens that carry them: open, rotate, end. Every session belongs to the
+ * user's credential generation (docs/security.md → Session generations): the flows that change
+ * what a session was opened on start a new one, which ends every session of the earlier one.
+ */
 @Injectable()
 export class SessionTokensService {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly sessions: RefreshSessionStore,
     private readonly revocations: RevocationStore,
+    private readonly codec: RefreshTokenCodec,
+    private readonly linkTokens: OneTimeTokenStore,
     private readonly accessTokens: AccessTokenIssuer,
     private readonly users: UsersService,
     private readonly audit: AuditService,
   ) {}
 
-  /** A new session for a user who just proved who they are. */
-  async open(user: User, meta: RequestMeta): Promise<IssuedTokens> {
-    const issued = await this.sessions.create(user.id, this.config.refresh.ttl * 1000, {
+  /** The user's credential generation: read it before reading what the credentials are checked against. */
+  generation(userId: string): Promise<number> {
+    return this.sessions.generation(userId);
+  }
+
+  /**
+   * A new session for a user who just proved who they are, under `generation` (read before the
+   * user row the proof was checked against). Null when the generation changed since: a reset,
+   * change, disable, role removal or logout-all ran meanwhile, and nothing was opened.
+   */
+  async open(user: User, generation: number, meta: RequestMeta): Promise<IssuedTokens | null> {
+    const issued = await this.sessions.create(user.id, generation, this.config.refresh.ttl * 1000, {
       userAgent: meta.userAgent,
       ip: meta.ip,
     });
-    return this.tokensFor(user, issued.token, issued.session);
+    return issued === null ? null : this.tokensFor(user, issued.token, issued.session);
   }
 
   /** Rotates a refresh token; the new access token carries the user's current roles. */
   async refresh(refreshToken: string, meta: RequestMeta): Promise<IssuedTokens> {
-    const parts = parseRefreshToken(refreshToken);
+    // A token whose MAC is wrong was never issued here: refused before any session is touched.
+    const parts = this.codec.parse(refreshToken);
     if (parts === null) throw new InvalidRefreshTokenError();
     const rotation = await this.sessions.rotate(parts, this.config.refresh.reuseGrace * 1000);
     if (rotation.result === 'reuse') {
@@ -76,13 +93,23 @@ export class SessionTokensService {
     meta: RequestMeta,
   ): Promise<boolean> {
     let recognized = false;
-    const parts = input.refreshToken !== undefined ? parseRefreshToken(input.refreshToken) : null;
+    const parts = input.refreshToken !== undefined ? this.codec.parse(input.refreshToken) : null;
     if (parts !== null) {
-      // Rotating first proves the token is the session's current one; an older token of the
-      // session is reuse, which ends the session all the same. Either way it is over.
-      const outcome = await this.sessions.rotate(parts, 0);
-      if (outcome.result === 'rotated') await this.sessions.end(parts.userId, parts.sessionId);
-      recognized = outcome.result !== 'missing';
+      // One step that ends the session whichever of its tokens this is: never rotate-then-end,
+      // which a concurrent refresh could overtake and leave a live successor behind.
+      const outcome = await this.sessions.endByToken(parts);
+      if (outcome === 'older') {
+        // A token two or more rotations old, really issued for this session (its MAC holds).
+        await this.audit.record(
+          {
+            type: 'refresh.reuse_detected',
+            userId: parts.userId,
+            details: { sessionId: parts.sessionId },
+          },
+          meta,
+        );
+      }
+      recognized = outcome !== 'missing';
     }
     if (input.principal !== undefined) {
       const { userId, sessionId, token } = input.principal;
@@ -99,7 +126,7 @@ export class SessionTokensService {
     return recognized;
   }
 
-  /** Ends every session of the user and every access token issued until now. */
+  /** Ends every session of the user and every access token issued until now (a new generation). */
   async logoutAll(userId: string, meta: RequestMeta, actorId?: string): Promise<number> {
     const ended = await this.endEverything(userId);
     await this.audit.record(
@@ -114,18 +141,24 @@ export class SessionTokensService {
     return ended;
   }
 
-  /** logoutAll without its audit event, for flows that write their own (password reset). */
+  /**
+   * logoutAll without its audit event, for flows that write their own (password reset). A new
+   * generation: every session and access token of the user ends, and so does an outstanding
+   * reset link (one mailed before a disable or a sign-out everywhere must not outlive it).
+   */
   async endEverything(userId: string): Promise<number> {
-    const ended = await this.sessions.endAll(userId);
-    await this.revocations.revokeAllIssuedBefore(userId, this.config.jwt.accessTokenTtl);
+    const { ended } = await this.sessions.newGeneration(userId);
+    await this.linkTokens.revoke('password-reset', userId);
     return ended;
   }
 
-  /** Ends every session of the user but one (with its access tokens); answers how many. */
+  /**
+   * A new generation that keeps one session (password change keeps the caller's): every other
+   * session of the user ends with its access tokens, in the same step. Answers how many ended.
+   */
   async endOthers(userId: string, keepSessionId: string): Promise<number> {
-    const others = (await this.sessions.list(userId)).filter((s) => s.id !== keepSessionId);
-    const ended = await Promise.all(others.map((s) => this.sessions.end(userId, s.id)));
-    return ended.filter(Boolean).length;
+    const { ended } = await this.sessions.newGeneration(userId, keepSessionId);
+    return ended;
   }
 
   list(userId: string): Promise<SessionInfo[]> {

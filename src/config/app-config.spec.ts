@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from './app-config';
@@ -11,7 +12,7 @@ const PRODUCTION = {
   JWT_KEYS_DIR: '/run/secrets/jwt',
   API_KEY_PEPPER: 'k3Jd8s0Qm2Lx9Vb7Nc4Zp1Wt6Yr5Ue0Ha8Gf3Dq2',
   TOKEN_SECRET: 'Qz7Rt2Lp9Xk4Vm8Nb3Cw6Yd1Hs5Fj0Ga7Ue2Ko4',
-  SMTP_URL: 'smtp://mail:587',
+  SMTP_URL: 'smtp://mail:587?requireTLS=true',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -42,7 +43,10 @@ describe('loadConfig', () => {
         corsOrigins: [],
         cookieSecure: true,
         docsEnabled: true,
+        timeouts: { request: 30, headers: 10, idle: 60, keepAlive: 5 },
+        maxConnections: 10_000,
       },
+      audit: { queueLimit: 10_000 },
       throttle: {
         loginLimit: 5,
         loginTtl: 900,
@@ -50,6 +54,11 @@ describe('loadConfig', () => {
         loginIpLimit: 100,
         authLimit: 20,
         forgotLimit: 5,
+        forgotIpLimit: 20,
+        forgotCooldown: 120,
+        loginDeviceLimit: 10,
+        passwordChangeLimit: 5,
+        passwordChangeTtl: 900,
       },
       loginDelay: { after: 3, baseMs: 250, maxMs: 5000 },
       mail: { requireEmailVerification: false, appUrl: 'http://localhost:3000' },
@@ -103,11 +112,29 @@ describe('loadConfig', () => {
     ],
     ['TRUST_PROXY', 'true', /TRUST_PROXY must name the proxies to trust/],
     ['TRUST_PROXY', 'proxy.internal', /TRUST_PROXY "proxy.internal" is not an IP address/],
+    [
+      'TRUST_PROXY',
+      '0.0.0.0/0',
+      /TRUST_PROXY "0.0.0.0\/0" is a \/0 range: it trusts every address/,
+    ],
+    ['TRUST_PROXY', '::/0', /TRUST_PROXY "::\/0" is a \/0 range/],
+    ['TRUST_PROXY', '0.0.0.0/1,128.0.0.0/1', /TRUST_PROXY trusts every address/],
+    ['TRUST_PROXY', '10.0.0.0/33', /TRUST_PROXY "10.0.0.0\/33" has a prefix longer than \/32/],
+    ['HTTP_REQUEST_TIMEOUT', '0', /HTTP_REQUEST_TIMEOUT must be at least 1/],
+    [
+      'HTTP_HEADERS_TIMEOUT',
+      '60',
+      /HTTP_HEADERS_TIMEOUT must not be larger than HTTP_REQUEST_TIMEOUT/,
+    ],
+    ['HTTP_MAX_CONNECTIONS', '0', /HTTP_MAX_CONNECTIONS must be at least 1/],
+    ['AUDIT_QUEUE_LIMIT', 'many', /AUDIT_QUEUE_LIMIT must be a whole number/],
     ['API_KEY_PREFIX', 'SK-', /API_KEY_PREFIX must be 2 to 16 lower-case letters/],
     ['API_KEY_PEPPER', 'short', /API_KEY_PEPPER must be at least 32 characters/],
     ['TOKEN_SECRET', 'short', /TOKEN_SECRET must be at least 32 characters/],
     ['ADMIN_EMAIL', 'admin@example.com', /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['THROTTLE_FORGOT_COOLDOWN', '600', /THROTTLE_FORGOT_COOLDOWN must be at most 120/],
+    ['THROTTLE_PASSWORD_CHANGE_LIMIT', '0', /THROTTLE_PASSWORD_CHANGE_LIMIT must be at least 1/],
   ])('stops on a bad %s (%s) with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toEqual([expect.stringMatching(message)]);
@@ -170,6 +197,77 @@ describe('loadConfig', () => {
         ...(name === 'ADMIN_PASSWORD' && { ADMIN_EMAIL: 'admin@example.com' }),
       };
       expect(problemsOf(env)).toEqual([`${name} still holds a placeholder value`]);
+    });
+
+    it.each([
+      ['API_KEY_PEPPER', 'a'.repeat(32)],
+      ['API_KEY_PEPPER', 'abcdabcdabcdabcdabcdabcdabcdabcd'],
+      ['TOKEN_SECRET', 'password'.repeat(4)],
+    ])('refuses a %s that does not look random (%s)', (name, value) => {
+      expect(problemsOf({ ...PRODUCTION, [name]: value })).toEqual([
+        expect.stringMatching(new RegExp(`^${name} does not look random`)),
+      ]);
+    });
+
+    it('accepts secrets made the documented way (openssl rand -base64 48 / -hex 32)', () => {
+      for (let i = 0; i < 200; i++) {
+        const env = {
+          ...PRODUCTION,
+          API_KEY_PEPPER: randomBytes(48).toString('base64'),
+          TOKEN_SECRET: randomBytes(32).toString('hex'),
+        };
+        expect(loadConfig(env).isProduction).toBe(true);
+      }
+    });
+
+    it('refuses a placeholder PEM but not a real key whose base64 happens to hold xxxx', () => {
+      const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString();
+      const lines = pem.split('\n');
+      lines[3] = `xxxx${lines[3].slice(4)}`;
+      const unlucky = lines.join('\n');
+      expect(
+        loadConfig({ ...PRODUCTION, JWT_KEYS_DIR: '', JWT_PRIVATE_KEYS: unlucky }).jwt.privateKeys,
+      ).toBe(unlucky.trim());
+      const placeholder = '-----BEGIN PRIVATE KEY-----\nchange-me\n-----END PRIVATE KEY-----';
+      for (const value of [placeholder, 'xxxx']) {
+        expect(problemsOf({ ...PRODUCTION, JWT_KEYS_DIR: '', JWT_PRIVATE_KEYS: value })).toEqual([
+          'JWT_PRIVATE_KEYS still holds a placeholder value',
+        ]);
+      }
+    });
+
+    it.each([
+      '0.0.0.0/1,128.0.0.0/1',
+      '0.0.0.0/1, 128.0.0.0/2, 192.0.0.0/2',
+      '::/1,8000::/1',
+      '::ffff:0:0/96',
+    ])('refuses TRUST_PROXY ranges that together cover every address (%s)', (value) => {
+      expect(problemsOf({ ...PRODUCTION, TRUST_PROXY: value })).toEqual([
+        expect.stringMatching(/^TRUST_PROXY trusts every address/),
+      ]);
+    });
+
+    it.each([
+      ['smtp://mail:587', false],
+      ['smtp://mail:587?requireTLS=false', false],
+      ['smtp://mail:587?requireTLS=true&ignoreTLS=true', false],
+      ['smtps://mail:465?ignoreTLS=true', true],
+      ['smtps://mail:465', true],
+      ['smtp://mail:587?requireTLS=true', true],
+    ])('demands TLS for SMTP_URL=%s: accepted %s', (url, accepted) => {
+      const env = { ...PRODUCTION, SMTP_URL: url };
+      if (accepted) expect(loadConfig(env).mail.smtpUrl).toBe(url);
+      else
+        expect(problemsOf(env)).toEqual([
+          expect.stringMatching(/^SMTP_URL must use TLS when NODE_ENV=production/),
+        ]);
+    });
+
+    it('accepts a plaintext SMTP relay only when SMTP_ALLOW_PLAINTEXT=true says so', () => {
+      const env = { ...PRODUCTION, SMTP_URL: 'smtp://localhost:25', SMTP_ALLOW_PLAINTEXT: 'true' };
+      expect(loadConfig(env).mail.smtpAllowPlaintext).toBe(true);
     });
 
     it('refuses cookies without Secure', () => {

@@ -1,5 +1,6 @@
 import { ConfigError } from './config.error';
 import { EnvReader } from './env-reader';
+import { estimatedSecretBits, MIN_SECRET_BITS } from './secret-strength';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -25,6 +26,19 @@ export interface AppConfig {
     corsOrigins: string[];
     cookieSecure: boolean;
     docsEnabled: boolean;
+    /** Limits that keep slow or idle clients from holding sockets (see http-server.ts). */
+    timeouts: {
+      /** Seconds for a whole request, headers and body, to arrive. */
+      request: number;
+      /** Seconds for the request headers to arrive. */
+      headers: number;
+      /** Seconds a socket may stay silent before it is closed. */
+      idle: number;
+      /** Seconds an idle keep-alive socket is kept between requests. */
+      keepAlive: number;
+    };
+    /** Open sockets beyond this are closed at once. */
+    maxConnections: number;
   };
   database: {
     /** Unset: the service starts an embedded PostgreSQL (PGlite). */
@@ -62,17 +76,29 @@ export interface AppConfig {
     loginTtl: number;
     loginEmailLimit: number;
     loginIpLimit: number;
+    /** Login attempts with one device cookie, per loginTtl. */
+    loginDeviceLimit: number;
     authLimit: number;
     authTtl: number;
+    /** Reset mails to one email that one client IP can cause, per forgotTtl. */
     forgotLimit: number;
     forgotTtl: number;
+    /** password/forgot requests per client IP, per forgotTtl. */
+    forgotIpLimit: number;
+    /** Seconds between two reset mails to one email, whoever asks. */
+    forgotCooldown: number;
     signedInLimit: number;
     signedInTtl: number;
+    /** Wrong currentPassword guesses per user at password/change, per passwordChangeTtl. */
+    passwordChangeLimit: number;
+    passwordChangeTtl: number;
   };
   loginDelay: { after: number; baseMs: number; maxMs: number };
   admin: { email?: string; password?: string };
   mail: {
     smtpUrl?: string;
+    /** Production refuses SMTP without TLS unless this says the relay is local. */
+    smtpAllowPlaintext: boolean;
     from: string;
     appUrl: string;
     requireEmailVerification: boolean;
@@ -81,13 +107,20 @@ export interface AppConfig {
     /** Seconds an email-verification link works. */
     verificationTokenTtl: number;
   };
+  audit: {
+    /** Events kept in memory while the database is unreachable; past this they are counted and dropped. */
+    queueLimit: number;
+  };
   /** The server's MAC key for refresh tokens and device cookies (see ServerSecret). */
   tokenSecret?: string;
   /** Where embedded mode keeps what it generates (database files, keys, the API-key pepper). */
   dataDir: string;
 }
 
-/** Values that are obviously not secrets: refused in production. */
+/**
+ * Values that are obviously not secrets: refused in production. Tested against the value with the
+ * base64 lines of PEM blocks removed, since random base64 holds `xxxx` about once in 600 keys.
+ */
 const PLACEHOLDER =
   /change[-_ ]?me|changeit|placeholder|replace[-_ ]?me|^secret$|^password$|^example|xxxx/i;
 
@@ -111,6 +144,13 @@ export function loadConfig(
       corsOrigins: read.origins('CORS_ORIGINS'),
       cookieSecure: read.bool('COOKIE_SECURE', true),
       docsEnabled: read.bool('DOCS_ENABLED', !isProduction),
+      timeouts: {
+        request: read.int('HTTP_REQUEST_TIMEOUT', 30, { min: 1, max: 3600 }),
+        headers: read.int('HTTP_HEADERS_TIMEOUT', 10, { min: 1, max: 3600 }),
+        idle: read.int('HTTP_IDLE_TIMEOUT', 60, { min: 1, max: 3600 }),
+        keepAlive: read.int('HTTP_KEEP_ALIVE_TIMEOUT', 5, { min: 1, max: 3600 }),
+      },
+      maxConnections: read.int('HTTP_MAX_CONNECTIONS', 10_000, { min: 1, max: 1_000_000 }),
     },
     database: {
       url: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -149,12 +189,18 @@ export function loadConfig(
       loginTtl: read.int('THROTTLE_LOGIN_TTL', 900, { min: 1 }),
       loginEmailLimit: read.int('THROTTLE_LOGIN_EMAIL_LIMIT', 20, { min: 1 }),
       loginIpLimit: read.int('THROTTLE_LOGIN_IP_LIMIT', 100, { min: 1 }),
+      loginDeviceLimit: read.int('THROTTLE_LOGIN_DEVICE_LIMIT', 10, { min: 1 }),
       authLimit: read.int('THROTTLE_AUTH_LIMIT', 20, { min: 1 }),
       authTtl: read.int('THROTTLE_AUTH_TTL', 60, { min: 1 }),
       forgotLimit: read.int('THROTTLE_FORGOT_LIMIT', 5, { min: 1 }),
       forgotTtl: read.int('THROTTLE_FORGOT_TTL', 3600, { min: 1 }),
+      forgotIpLimit: read.int('THROTTLE_FORGOT_IP_LIMIT', 20, { min: 1 }),
+      // At most 2 minutes: the longest that other people's requests may hold back the owner's mail.
+      forgotCooldown: read.int('THROTTLE_FORGOT_COOLDOWN', 120, { min: 0, max: 120 }),
       signedInLimit: read.int('THROTTLE_SIGNED_IN_LIMIT', 600, { min: 1 }),
       signedInTtl: read.int('THROTTLE_SIGNED_IN_TTL', 60, { min: 1 }),
+      passwordChangeLimit: read.int('THROTTLE_PASSWORD_CHANGE_LIMIT', 5, { min: 1 }),
+      passwordChangeTtl: read.int('THROTTLE_PASSWORD_CHANGE_TTL', 900, { min: 1 }),
     },
     loginDelay: {
       after: read.int('LOGIN_DELAY_AFTER', 3, { min: 1 }),
@@ -167,12 +213,14 @@ export function loadConfig(
     },
     mail: {
       smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+      smtpAllowPlaintext: read.bool('SMTP_ALLOW_PLAINTEXT', false),
       from: read.string('MAIL_FROM', 'Auth Service <no-reply@localhost>'),
       appUrl: read.url('APP_URL', ['http:', 'https:']) ?? 'http://localhost:3000',
       requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
       resetTokenTtl: read.int('PASSWORD_RESET_TTL', 1800, { min: 1, max: 86_400 }),
       verificationTokenTtl: read.int('EMAIL_VERIFICATION_TTL', 86_400, { min: 1, max: 604_800 }),
     },
+    audit: { queueLimit: read.int('AUDIT_QUEUE_LIMIT', 10_000, { min: 1, max: 1_000_000 }) },
     tokenSecret: read.optionalString('TOKEN_SECRET'),
     dataDir,
   };
@@ -200,11 +248,51 @@ function checkCrossFieldRules(read: EnvReader, config: AppConfig): void {
   if (config.jwt.privateKeys !== undefined && config.jwt.keysDir !== undefined) {
     read.fail('JWT_PRIVATE_KEYS', 'and JWT_KEYS_DIR are alternatives: set one of them', undefined);
   }
+  if (config.http.timeouts.headers > config.http.timeouts.request) {
+    read.fail('HTTP_HEADERS_TIMEOUT', 'must not be larger than HTTP_REQUEST_TIMEOUT', undefined);
+  }
   if (config.apiKeys.pepper !== undefined && config.apiKeys.pepper.length < 32) {
     read.fail('API_KEY_PEPPER', 'must be at least 32 characters of random data', undefined);
   }
   if (config.tokenSecret !== undefined && config.tokenSecret.length < 32) {
     read.fail('TOKEN_SECRET', 'must be at least 32 characters of random data', undefined);
+  }
+}
+
+/** The value with every line of base64 inside a PEM block left out (its BEGIN/END lines stay). */
+function withoutPemBodies(value: string): string {
+  return value.replace(
+    /(-----BEGIN [A-Z0-9 ]+-----)([\s\S]*?)(-----END [A-Z0-9 ]+-----)/g,
+    (_block, begin: string, body: string, end: string) =>
+      [
+        begin,
+        ...body.split(/\r?\n/).filter((line) => !/^[A-Za-z0-9+/=]*$/.test(line.trim())),
+        end,
+      ].join('\n'),
+  );
+}
+
+/**
+ * Mail carries reset and verification links: in production it must travel over TLS, either
+ * smtps:// or STARTTLS made mandatory (`?requireTLS=true`, a nodemailer option read from the URL).
+ * SMTP_ALLOW_PLAINTEXT=true accepts a plaintext relay on the same host or network.
+ */
+function checkSmtpTls(read: EnvReader, config: AppConfig): void {
+  const url = config.mail.smtpUrl;
+  if (url === undefined || config.mail.smtpAllowPlaintext) return;
+  const parsed = new URL(url);
+  const option = (name: string): boolean => parsed.searchParams.get(name) === 'true';
+  // ignoreTLS turns STARTTLS off; it does not matter on a connection that starts with TLS.
+  const tls =
+    parsed.protocol === 'smtps:' ||
+    option('secure') ||
+    (option('requireTLS') && !option('ignoreTLS'));
+  if (!tls) {
+    read.fail(
+      'SMTP_URL',
+      'must use TLS when NODE_ENV=production: smtps://, or smtp://…?requireTLS=true for STARTTLS (SMTP_ALLOW_PLAINTEXT=true allows a plaintext local relay)',
+      undefined,
+    );
   }
 }
 
@@ -232,11 +320,26 @@ function checkProductionRules(read: EnvReader, config: AppConfig): void {
       undefined,
     );
   }
+  const placeholders = new Set<string>();
   for (const name of ['API_KEY_PEPPER', 'TOKEN_SECRET', 'ADMIN_PASSWORD', 'JWT_PRIVATE_KEYS']) {
     const value = read.raw(name);
-    if (value !== undefined && PLACEHOLDER.test(value))
+    if (value !== undefined && PLACEHOLDER.test(withoutPemBodies(value))) {
+      placeholders.add(name);
       read.fail(name, 'still holds a placeholder value', undefined);
+    }
   }
+  for (const name of ['API_KEY_PEPPER', 'TOKEN_SECRET']) {
+    const value = read.raw(name);
+    if (value === undefined || value.length < 32 || placeholders.has(name)) continue;
+    if (estimatedSecretBits(value) < MIN_SECRET_BITS) {
+      read.fail(
+        name,
+        `does not look random (under ${MIN_SECRET_BITS} bits by its character frequencies): use \`openssl rand -base64 48\``,
+        undefined,
+      );
+    }
+  }
+  checkSmtpTls(read, config);
   if (!config.http.cookieSecure) {
     read.fail(
       'COOKIE_SECURE',

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { coversEveryAddress } from './trust-proxy-ranges';
 
 type Env = Record<string, string | undefined>;
 
@@ -141,7 +142,9 @@ export class EnvReader {
   /**
    * Which reverse proxies may set X-Forwarded-For: `false` (none, the default), a hop count,
    * or a list of addresses / CIDR ranges / proxy-addr keywords. `true` is refused: trusting every
-   * hop lets any client pick its own IP and escape per-IP rate limits.
+   * hop lets any client pick its own IP and escape per-IP rate limits. So is a list whose ranges
+   * together cover every IPv4 or every IPv6 address (`0.0.0.0/0`, `0.0.0.0/1,128.0.0.0/1`): it
+   * amounts to `true`.
    */
   trustProxy(name: string): false | number | string[] {
     const value = this.raw(name);
@@ -156,16 +159,21 @@ export class EnvReader {
     if (/^\d+$/.test(value)) return Number(value);
     const entries = this.list(name);
     const keywords = ['loopback', 'linklocal', 'uniquelocal'];
+    let valid = true;
     for (const entry of entries) {
-      const [address, prefix] = entry.split('/');
-      const validPrefix = prefix === undefined || /^\d{1,3}$/.test(prefix);
-      if (!keywords.includes(entry) && (isIP(address) === 0 || !validPrefix)) {
-        this.fail(
-          name,
-          `"${entry}" is not an IP address, CIDR range, hop count or one of ${keywords.join(', ')}`,
-          undefined,
-        );
+      if (keywords.includes(entry)) continue;
+      const problem = proxyEntryProblem(entry, keywords);
+      if (problem !== undefined) {
+        valid = false;
+        this.fail(name, problem, undefined);
       }
+    }
+    if (valid && coversEveryAddress(entries)) {
+      return this.fail(
+        name,
+        'trusts every address (its ranges cover all of IPv4 or IPv6), so any client could forge X-Forwarded-For: name the proxies',
+        false,
+      );
     }
     return entries;
   }
@@ -175,4 +183,20 @@ export class EnvReader {
     this.problems.push(`${name} ${problem}`);
     return fallback;
   }
+}
+
+/** Why an address or CIDR range is unusable, or undefined when it is fine. */
+function proxyEntryProblem(entry: string, keywords: string[]): string | undefined {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)))
+    return `"${entry}" is not an IP address, CIDR range, hop count or one of ${keywords.join(', ')}`;
+  if (prefix === undefined) return undefined;
+  const bits = Number(prefix);
+  // proxy-addr (Fastify's trust-proxy check) throws on /0, which would trust everyone anyway.
+  if (bits === 0)
+    return `"${entry}" is a /0 range: it trusts every address, so any client could forge X-Forwarded-For`;
+  const max = version === 4 ? 32 : 128;
+  if (bits > max) return `"${entry}" has a prefix longer than /${max}`;
+  return undefined;
 }

@@ -15,8 +15,11 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { DependencyStatus } from '../common/health/dependency-status';
 import { Auth, Public } from '../auth/decorators/auth.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
 import { DatabaseHealth } from '../database/database.health';
 import { RedisHealth } from '../redis/redis.health';
+import { mayReadHealthDetails } from './health-details';
 
 /** Each dependency gets this long to answer, so readiness answers well within 5 s. */
 const PING_TIMEOUT_MS = 1_500;
@@ -53,9 +56,17 @@ export class HealthController {
   @Get()
   @Auth({ apiKey: true })
   @HealthCheck()
-  @ApiOperation({ summary: 'Each dependency with its mode, latency and, when down, the reason' })
-  details(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
-    return this.check(reply, true);
+  @ApiOperation({
+    summary: 'Each dependency with its mode; latency and, when down, the reason for some callers',
+    description:
+      'Admins and API keys with the scope `health:read` see the latency and failure reason of ' +
+      'each dependency; every other caller sees what /health/ready shows.',
+  })
+  details(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<HealthCheckResult> {
+    return this.check(reply, mayReadHealthDetails(principal));
   }
 
   private async check(reply: FastifyReply, withDetails: boolean): Promise<HealthCheckResult> {

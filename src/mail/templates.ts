@@ -5,14 +5,14 @@ import type { MailMessage } from './mailer';
  * X-Forwarded-Host, so a forged header cannot point a reset link at another site.
  */
 export const mails = {
-  passwordReset(to: string, appUrl: string, token: string, minutes: number): MailMessage {
+  passwordReset(to: string, appUrl: string, token: string, ttlSeconds: number): MailMessage {
     const link = linkTo(appUrl, '/reset-password', token);
     return message(
       to,
       'Reset your password',
       [
         'Someone (hopefully you) asked to reset the password of this account.',
-        `Open this link within ${minutes} minutes to choose a new password:`,
+        `Open this link within ${duration(ttlSeconds)} to choose a new password:`,
         link,
         'If you did not ask for this, ignore this mail: your password stays as it is.',
       ],
@@ -27,16 +27,35 @@ export const mails = {
     ]);
   },
 
-  verifyEmail(to: string, appUrl: string, token: string): MailMessage {
+  verifyEmail(to: string, appUrl: string, token: string, ttlSeconds: number): MailMessage {
     const link = linkTo(appUrl, '/verify-email', token);
     return message(
       to,
       'Confirm your email address',
-      ['Confirm that this address is yours by opening this link within 24 hours:', link],
+      [
+        `Confirm that this address is yours by opening this link within ${duration(ttlSeconds)}:`,
+        link,
+      ],
       link,
     );
   },
 };
+
+/** "30 minutes", "1 hour", "2 days": the largest unit that divides the time exactly. */
+export function duration(seconds: number): string {
+  const units: [string, number][] = [
+    ['day', 86_400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  for (const [unit, size] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      const count = seconds / size;
+      return `${count} ${unit}${count === 1 ? '' : 's'}`;
+    }
+  }
+  return seconds >= 60 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+}
 
 function linkTo(appUrl: string, path: string, token: string): string {
   const url = new URL(path, appUrl.endsWith('/') ? appUrl : `${appUrl}/`);

@@ -4,6 +4,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RedisConnection } from '../redis/redis-connection';
+import { AttemptBudget } from './attempt-budget';
 import { FailClosedThrottlerStorage } from './fail-closed.storage';
 import { RATE_LIMIT_STORAGE, RateLimiter } from './rate-limiter';
 
@@ -23,7 +24,8 @@ import { RATE_LIMIT_STORAGE, RateLimiter } from './rate-limiter';
           : new ThrottlerStorageService(),
     },
     RateLimiter,
+    AttemptBudget,
   ],
-  exports: [RATE_LIMIT_STORAGE, RateLimiter],
+  exports: [RATE_LIMIT_STORAGE, RateLimiter, AttemptBudget],
 })
 export class RateLimitModule {}

@@ -14,7 +14,8 @@ export class MissingCredentialsError extends DomainError {
   readonly kind = 'unauthenticated';
   readonly code = 'missing_credentials';
 
-  constructor() {
+  /** `headers` may carry the challenges of every scheme the route accepts. */
+  constructor(override readonly headers?: Record<string, string>) {
     super('Authentication required');
   }
 }

@@ -38,7 +38,10 @@ export class AccessTokenVerifier {
     };
   }
 
-  /** The public key for a token: by its `kid`, and only for a header of the right type. */
+  /**
+   * The public key for a token: by its `kid`, and only for a header of the right type. Both the
+   * passport-jwt strategy and verify() come through here, so every header rule lives here.
+   */
   keyFor(rawToken: string): KeyObject {
     if (rawToken.length > MAX_ACCESS_TOKEN_LENGTH) throw new InvalidTokenError();
     const decoded = jwt.decode(rawToken, { complete: true });
@@ -46,7 +49,10 @@ export class AccessTokenVerifier {
     if (
       header?.alg !== ACCESS_TOKEN_ALGORITHM ||
       header.typ !== ACCESS_TOKEN_TYPE ||
-      typeof header.kid !== 'string'
+      typeof header.kid !== 'string' ||
+      // RFC 7515 §4.1.11: an extension named in `crit` must be understood, and this service
+      // understands none. jsonwebtoken ignores `crit`, so the check is ours.
+      Object.prototype.hasOwnProperty.call(header, 'crit')
     ) {
       throw new InvalidTokenError();
     }
@@ -56,18 +62,26 @@ export class AccessTokenVerifier {
   }
 
   /** Signature and claims; revocation is the caller's next step. */
-  verify(rawToken: string): AccessTokenClaims {
+  verify(rawToken: string, now = Date.now()): AccessTokenClaims {
     let payload: unknown;
     try {
-      payload = jwt.verify(rawToken, this.keyFor(rawToken), this.verifyOptions);
+      payload = jwt.verify(rawToken, this.keyFor(rawToken), {
+        ...this.verifyOptions,
+        clockTimestamp: Math.floor(now / 1000),
+      });
     } catch {
       throw new InvalidTokenError();
     }
-    return this.claimsOf(payload);
+    return this.claimsOf(payload, now);
   }
 
-  /** Checks the shape of verified claims: a token we signed always passes. */
-  claimsOf(payload: unknown): AccessTokenClaims {
+  /**
+   * Checks the shape of verified claims: a token we signed always passes. Also refuses an `iat`
+   * later than now plus the tolerance (jsonwebtoken checks only exp and nbf): a token dated in the
+   * future would outlive a logout-all, whose revocation covers tokens issued before it. Both
+   * verification paths end here, and only claims that pass are ever cached.
+   */
+  claimsOf(payload: unknown, now = Date.now()): AccessTokenClaims {
     const claims = payload as Partial<AccessTokenClaims> | null;
     const valid =
       claims !== null &&
@@ -76,6 +90,8 @@ export class AccessTokenVerifier {
       typeof claims.sid === 'string' &&
       typeof claims.jti === 'string' &&
       typeof claims.iat === 'number' &&
+      Number.isFinite(claims.iat) &&
+      claims.iat <= Math.floor(now / 1000) + CLOCK_TOLERANCE_SECONDS &&
       typeof claims.exp === 'number' &&
       Array.isArray(claims.roles) &&
       claims.roles.every((role) => (ROLES as readonly string[]).includes(role));

@@ -53,6 +53,28 @@ const consumeToken: AtomicScript<string | null> = {
 };
 
 /**
+ * KEYS: the user's pointer, the token key prefix. Drops the user's live token, if any (answers
+ * whether there was one).
+ */
+const revokeToken: AtomicScript<boolean> = {
+  name: 'one-time-token-revoke',
+  lua: `
+    local hash = redis.call('GET', KEYS[1])
+    if not hash then return 0 end
+    redis.call('DEL', KEYS[2] .. hash)
+    redis.call('DEL', KEYS[1])
+    return 1`,
+  memory: (store, [pointer, tokenPrefix]) => {
+    const hash = store.get(pointer);
+    if (hash === null) return false;
+    store.del(tokenPrefix + hash);
+    store.del(pointer);
+    return true;
+  },
+  fromRedis: (reply) => reply === 1,
+};
+
+/**
  * Single-use tokens for password reset and email verification: 256 random bits, stored only as a
  * SHA-256 hash with a TTL, one live token per user and purpose (a newer one replaces the older),
  * taken atomically so that concurrent uses of one token succeed exactly once.
@@ -83,6 +105,14 @@ export class OneTimeTokenStore {
     if (!isWellFormed(token)) return Promise.resolve(null);
     const hash = sha256(token);
     return this.store.run(consumeToken, [tokenKey(purpose, hash), pointerKey(purpose, '')], [hash]);
+  }
+
+  /**
+   * Ends the user's outstanding token of this purpose: a reset link mailed before a password
+   * change or a disable must not outlive it. Answers whether there was one.
+   */
+  revoke(purpose: TokenPurpose, userId: string): Promise<boolean> {
+    return this.store.run(revokeToken, [pointerKey(purpose, userId), tokenKey(purpose, '')], []);
   }
 }
 

@@ -2,17 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { KeyValueStore } from '../redis/key-value.store';
 import {
   hashRefreshToken,
-  mintRefreshToken,
   newSessionId,
+  RefreshTokenCodec,
   type RefreshTokenParts,
 } from './refresh-token';
 import {
   createSession,
-  endAllSessions,
   endSession,
+  endSessionByToken,
   listSessions,
   parseLuaSession,
   rotateSession,
+  startNewGeneration,
+  type EndByTokenOutcome,
+  type NewGenerationOutcome,
   type StoredSession,
 } from './refresh-session.scripts';
 import { tokenKeys } from './token-keys';
@@ -37,21 +40,36 @@ export type RotationResult =
 
 /**
  * Refresh sessions in the shared store (Redis, or memory): opaque tokens kept only as hashes,
- * rotation in one atomic step, an absolute lifetime, and a per-user index.
+ * rotation in one atomic step, an absolute lifetime, a per-user index, and the user's credential
+ * generation, which every session belongs to and which every script checks.
  */
 @Injectable()
 export class RefreshSessionStore {
-  constructor(private readonly store: KeyValueStore) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly codec: RefreshTokenCodec,
+  ) {}
 
+  /** The user's current credential generation; read it before checking their credentials. */
+  async generation(userId: string): Promise<number> {
+    return Number((await this.store.get(tokenKeys.generation(userId))) ?? '0');
+  }
+
+  /**
+   * Opens a session under `generation`, the one read before the credentials were checked;
+   * null when it is no longer current (the credentials changed meanwhile: nothing was opened).
+   */
   async create(
     userId: string,
+    generation: number,
     ttlMs: number,
     origin: { userAgent: string | null; ip: string | null },
     now = Date.now(),
-  ): Promise<IssuedRefreshToken> {
-    const { token, sessionId } = mintRefreshToken(userId, newSessionId());
+  ): Promise<IssuedRefreshToken | null> {
+    const { token, sessionId } = this.codec.mint(userId, newSessionId());
     const session: StoredSession = {
       uid: userId,
+      gen: generation,
       cur: hashRefreshToken(token),
       prev: null,
       rotatedAt: null,
@@ -61,21 +79,22 @@ export class RefreshSessionStore {
       ua: origin.userAgent,
       ip: origin.ip,
     };
-    await this.store.run(createSession, this.keys(userId, sessionId), [
+    const created = await this.store.run(createSession, this.keys(userId, sessionId), [
       sessionId,
       JSON.stringify(session),
       ttlMs,
+      generation,
     ]);
-    return { token, session: toInfo(sessionId, session) };
+    return created ? { token, session: toInfo(sessionId, session) } : null;
   }
 
-  /** Presents a refresh token: rotates it, or says why not (see rotateSession). */
+  /** Presents a refresh token (MAC already checked): rotates it, or says why not. */
   async rotate(
     parts: RefreshTokenParts,
     graceMs: number,
     now = Date.now(),
   ): Promise<RotationResult> {
-    const next = mintRefreshToken(parts.userId, parts.sessionId);
+    const next = this.codec.mint(parts.userId, parts.sessionId);
     const outcome = await this.store.run(rotateSession, this.keys(parts.userId, parts.sessionId), [
       parts.sessionId,
       hashRefreshToken(parts.token),
@@ -90,25 +109,49 @@ export class RefreshSessionStore {
     };
   }
 
-  /** Ends one session; false when there was none. */
-  end(userId: string, sessionId: string): Promise<boolean> {
-    return this.store.run(endSession, this.keys(userId, sessionId), [sessionId]);
+  /** Ends the session a token (MAC already checked) belongs to, whichever of its tokens it is. */
+  endByToken(parts: RefreshTokenParts, now = Date.now()): Promise<EndByTokenOutcome> {
+    return this.store.run(endSessionByToken, this.keys(parts.userId, parts.sessionId), [
+      parts.sessionId,
+      hashRefreshToken(parts.token),
+      now,
+    ]);
   }
 
-  /** Ends every session of a user; answers how many there were. */
-  endAll(userId: string): Promise<number> {
-    return this.store.run(endAllSessions, [tokenKeys.sessions(userId)], []);
+  /** Ends one session; false when there was none. */
+  end(userId: string, sessionId: string): Promise<boolean> {
+    return this.store.run(endSession, this.keys(userId, sessionId).slice(0, 2), [sessionId]);
+  }
+
+  /**
+   * Starts a new credential generation: every session of the user ends, except `keepSessionId`
+   * (when given and live), which moves to the new generation with its tokens.
+   */
+  newGeneration(userId: string, keepSessionId?: string): Promise<NewGenerationOutcome> {
+    return this.store.run(
+      startNewGeneration,
+      [tokenKeys.sessions(userId), tokenKeys.generation(userId)],
+      [keepSessionId ?? ''],
+    );
   }
 
   async list(userId: string): Promise<SessionInfo[]> {
-    const live = await this.store.run(listSessions, [tokenKeys.sessions(userId)], []);
+    const live = await this.store.run(
+      listSessions,
+      [tokenKeys.sessions(userId), tokenKeys.generation(userId)],
+      [],
+    );
     return live
       .map(([sid, json]) => toInfo(sid, parseLuaSession(json)))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
   private keys(userId: string, sessionId: string): string[] {
-    return [tokenKeys.session(userId, sessionId), tokenKeys.sessions(userId)];
+    return [
+      tokenKeys.session(userId, sessionId),
+      tokenKeys.sessions(userId),
+      tokenKeys.generation(userId),
+    ];
   }
 }
 

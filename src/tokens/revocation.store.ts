@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { KeyValueStore } from '../redis/key-value.store';
+import type { StoredSession } from './refresh-session.scripts';
 import { tokenKeys } from './token-keys';
 
 export interface AccessTokenRef {
@@ -13,24 +14,25 @@ export interface AccessTokenRef {
 
 /**
  * Revocation of access tokens, checked on every request in one MGET: the token's jti is not
- * denied, it was issued after the user's "revoked before" mark, and its session still exists
- * (so ending a session ends its access tokens at once, on every instance).
+ * denied, and its session still exists in the user's current credential generation. Every
+ * access token belongs to a session, so ending a session (logout, reuse, a device signed out)
+ * or starting a new generation (password reset or change, disable, role removal, logout-all)
+ * ends its access tokens at once, on every instance. The generation comparison refuses a session
+ * that should not exist at all (one of an earlier generation), so no ordering of a sign-in and
+ * a generation bump leaves a working token.
  */
 @Injectable()
 export class RevocationStore {
   constructor(private readonly store: KeyValueStore) {}
 
   async isRevoked(token: AccessTokenRef): Promise<boolean> {
-    const [denied, revokedBefore, session] = await this.store.mget([
+    const [denied, generation, session] = await this.store.mget([
       tokenKeys.deniedJti(token.userId, token.jti),
-      tokenKeys.revokedBefore(token.userId),
+      tokenKeys.generation(token.userId),
       tokenKeys.session(token.userId, token.sessionId),
     ]);
     if (denied !== null || session === null) return true;
-    // Strictly earlier: a token issued in the same second as the mark (a login right after a
-    // logout-all) stays valid. Tokens of that second from before the mark belong to sessions
-    // that were ended with it, and the session check above refuses them.
-    return revokedBefore !== null && token.iat < Number(revokedBefore);
+    return sessionGeneration(session) !== Number(generation ?? '0');
   }
 
   /** Denies one token until it would have expired anyway. */
@@ -39,21 +41,13 @@ export class RevocationStore {
     if (remainingMs > 0)
       await this.store.set(tokenKeys.deniedJti(token.userId, token.jti), '1', remainingMs);
   }
+}
 
-  /**
-   * Every access token of the user issued up to now stops working. The mark lives as long as
-   * the longest-lived access token could (plus clock tolerance), then it has nothing left to deny.
-   */
-  async revokeAllIssuedBefore(
-    userId: string,
-    accessTokenTtlSeconds: number,
-    now = Date.now(),
-  ): Promise<void> {
-    const nowSeconds = Math.floor(now / 1000);
-    await this.store.set(
-      tokenKeys.revokedBefore(userId),
-      String(nowSeconds),
-      (accessTokenTtlSeconds + 60) * 1000,
-    );
+/** The generation a stored session belongs to; NaN (never current) for an unreadable record. */
+function sessionGeneration(json: string): number {
+  try {
+    return (JSON.parse(json) as StoredSession).gen ?? 0;
+  } catch {
+    return Number.NaN;
   }
 }

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { SecretsModule } from '../common/crypto/secrets.module';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { OneTimeTokenStore } from './one-time-token.store';
 import { RefreshSessionStore } from './refresh-session.store';
+import { RefreshTokenCodec } from './refresh-token';
 import { RevocationStore } from './revocation.store';
 import { SigningKeys } from './signing-keys';
 import { VerifiedTokenCache } from './verified-token.cache';
@@ -12,11 +14,12 @@ const TOKEN_SERVICES = [
   AccessTokenIssuer,
   AccessTokenVerifier,
   VerifiedTokenCache,
+  RefreshTokenCodec,
   RefreshSessionStore,
   RevocationStore,
   OneTimeTokenStore,
 ];
 
-/** Signing keys and JWKS, access tokens, refresh sessions, revocation. */
-@Module({ providers: TOKEN_SERVICES, exports: TOKEN_SERVICES })
+/** Signing keys and JWKS, access tokens, refresh tokens and sessions, revocation. */
+@Module({ imports: [SecretsModule], providers: TOKEN_SERVICES, exports: TOKEN_SERVICES })
 export class TokensModule {}

@@ -3,6 +3,12 @@ import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
+import { PASSWORD_MAX_BYTES } from './password-policy';
+
+/** bcrypt reads at most 72 bytes and stops at a NUL: past either, input would be ignored. */
+function fitsBcrypt(password: string): boolean {
+  return Buffer.byteLength(password, 'utf8') <= PASSWORD_MAX_BYTES && !password.includes('\u0000');
+}
 
 /**
  * bcrypt at the configured cost. bcrypt's async functions run on libuv's thread pool, so hashing
@@ -19,11 +25,20 @@ export class PasswordHasher implements OnModuleInit {
     this.dummyHash = await this.hash(randomBytes(16).toString('hex'));
   }
 
-  hash(password: string): Promise<string> {
+  async hash(password: string): Promise<string> {
+    // The policy refuses these first; hashing one anyway would store a hash of its first 72 bytes.
+    if (!fitsBcrypt(password)) throw new RangeError('password not fit for bcrypt');
     return bcrypt.hash(password, this.config.passwords.bcryptRounds);
   }
 
-  verify(password: string, hash: string): Promise<boolean> {
+  /**
+   * bcrypt reads only the first 72 bytes, so a longer password would match whenever its first 72
+   * bytes do. No stored password is longer (the policy refuses it), so it is simply wrong: it
+   * costs one comparison like any wrong password and answers false, and every caller (login,
+   * password change) counts it as the failure it is.
+   */
+  async verify(password: string, hash: string): Promise<boolean> {
+    if (!fitsBcrypt(password)) return this.verifyNothing(password);
     return bcrypt.compare(password, hash);
   }
 

@@ -9,13 +9,16 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageQuery } from '../../common/http/page-query';
+import { CanonicalEmailMaxLength } from '../../common/validation/canonical-email-length';
+import { EMAIL_MAX_LENGTH } from '../../users/email';
 import { ROLES, type Role, type User } from '../../users/user.entity';
 
 export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Part of the email to look for.' })
   @IsOptional()
   @IsString()
-  @MaxLength(254)
+  @MaxLength(EMAIL_MAX_LENGTH)
+  @CanonicalEmailMaxLength()
   email?: string;
 }
 

@@ -10,7 +10,9 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  isISO8601,
   Max,
+  MaxDate,
   MaxLength,
   Min,
   ValidateNested,
@@ -19,6 +21,17 @@ import { apiKeyStatus, rateLimitOf, type ApiKey, type ApiKeyStatus } from '../ap
 import { API_KEY_SCOPES, type ApiKeyScope } from '../scopes';
 
 export const MAX_GRACE_SECONDS = 30 * 86_400;
+/** ISO 8601 has four-digit years; later dates exist in JavaScript but not in every client. */
+const LATEST_EXPIRY = new Date('9999-12-31T23:59:59.999Z');
+
+/**
+ * Only an ISO 8601 string becomes a Date. `new Date()` would also take numbers, booleans and
+ * arrays (`true` is 1970) and dates PostgreSQL cannot store; anything else stays as sent and
+ * fails `IsDate`.
+ */
+function toIsoDate(value: unknown): unknown {
+  return typeof value === 'string' && isISO8601(value, { strict: true }) ? new Date(value) : value;
+}
 
 export class RateLimitDto {
   @ApiProperty({ minimum: 1, maximum: 1_000_000, example: 100 })
@@ -62,8 +75,9 @@ export class CreateApiKeyDto {
     description: 'In the future; omit for a key that does not expire.',
   })
   @IsOptional()
-  @Type(() => Date)
+  @Transform(({ value }: { value: unknown }) => toIsoDate(value))
   @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
+  @MaxDate(LATEST_EXPIRY, { message: 'expiresAt must be before the year 10000' })
   expiresAt?: Date;
 
   @ApiPropertyOptional({

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { CanonicalEmailMaxLength } from '../../common/validation/canonical-email-length';
+import { EMAIL_MAX_LENGTH } from '../../users/email';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -12,7 +14,8 @@ export class RegisterDto {
   })
   @Transform(trim)
   @IsEmail({}, { message: 'must be an email address' })
-  @MaxLength(254)
+  @MaxLength(EMAIL_MAX_LENGTH)
+  @CanonicalEmailMaxLength()
   email!: string;
 
   @ApiProperty({
@@ -35,7 +38,8 @@ export class LoginDto {
   @ApiProperty({ example: 'alice@example.com' })
   @Transform(trim)
   @IsEmail({}, { message: 'must be an email address' })
-  @MaxLength(254)
+  @MaxLength(EMAIL_MAX_LENGTH)
+  @CanonicalEmailMaxLength()
   email!: string;
 
   @ApiProperty({ example: 'correct horse battery staple' })
@@ -66,7 +70,8 @@ export class ForgotPasswordDto {
   @ApiProperty({ example: 'alice@example.com' })
   @Transform(trim)
   @IsEmail({}, { message: 'must be an email address' })
-  @MaxLength(254)
+  @MaxLength(EMAIL_MAX_LENGTH)
+  @CanonicalEmailMaxLength()
   email!: string;
 }
 

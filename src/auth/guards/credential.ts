@@ -1,17 +1,29 @@
 import type { FastifyRequest } from 'fastify';
 
+export type CredentialHeader = 'Authorization' | 'X-API-Key';
+
 export type Credential =
   | { kind: 'none' }
   | { kind: 'bearer'; token: string }
   | { kind: 'apiKey'; key: string }
   | { kind: 'malformed' }
-  | { kind: 'conflict' };
+  | { kind: 'conflict' }
+  | { kind: 'duplicate'; header: CredentialHeader };
+
+/** What the classification reads: the parsed headers and, when there is one, the raw request. */
+export type CredentialSource = Pick<FastifyRequest, 'headers'> & {
+  raw?: { rawHeaders?: string[] };
+};
+
+const CREDENTIAL_HEADERS: CredentialHeader[] = ['Authorization', 'X-API-Key'];
 
 /**
  * Which credential a request carries, from its headers only (never the query string): a pure
  * function, so the guard's decision is easy to read and to test.
  */
-export function classifyCredential(request: Pick<FastifyRequest, 'headers'>): Credential {
+export function classifyCredential(request: CredentialSource): Credential {
+  const duplicate = duplicatedHeader(request);
+  if (duplicate !== undefined) return { kind: 'duplicate', header: duplicate };
   const authorization = request.headers.authorization;
   const apiKey = request.headers['x-api-key'];
   const hasAuthorization = authorization !== undefined;
@@ -24,4 +36,23 @@ export function classifyCredential(request: Pick<FastifyRequest, 'headers'>): Cr
     return match ? { kind: 'bearer', token: match[1] } : { kind: 'malformed' };
   }
   return { kind: 'none' };
+}
+
+/**
+ * A credential header sent more than once. Node keeps only the first `Authorization` in
+ * `headers` and joins repeated `X-API-Key` values with ", ", so either would silently pick one
+ * of two credentials: the raw header list is the only place that shows the repetition.
+ */
+function duplicatedHeader(request: CredentialSource): CredentialHeader | undefined {
+  const counts = new Map<string, number>();
+  const raw = request.raw?.rawHeaders ?? [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return CREDENTIAL_HEADERS.find((header) => {
+    const name = header.toLowerCase();
+    const parsed: unknown = request.headers[name];
+    return (counts.get(name) ?? 0) > 1 || Array.isArray(parsed);
+  });
 }

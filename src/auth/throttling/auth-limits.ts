@@ -18,13 +18,15 @@ export type AuthLimitName =
   | 'login' // one canonical email from one client IP
   | 'login-email' // one canonical email from every IP: the temporary lockout
   | 'login-ip' // one client IP across every email
+  | 'login-device' // one device cookie from every IP (logins that present a genuine one)
   | 'auth-ip' // the other public auth routes, per client IP
-  | 'forgot-email' // password/forgot, per canonical email
+  | 'forgot-ip' // password/forgot requests, per client IP (mail per email: ResetMailGate)
   | 'principal'; // signed-in routes, per user or API key
 
 const LIMITS_BY_CLASS: Record<AuthLimitClass, AuthLimitName[]> = {
-  login: ['login', 'login-email', 'login-ip'],
-  forgot: ['auth-ip', 'forgot-email'],
+  login: ['login', 'login-device', 'login-email', 'login-ip'],
+  // Never per email: others' requests must not earn the owner a 429 (see ResetMailGate).
+  forgot: ['auth-ip', 'forgot-ip'],
   public: ['auth-ip'],
   'signed-in': ['principal'],
 };
@@ -64,10 +66,11 @@ export function authThrottlers(config: AppConfig): (ThrottlerOptions & { name: A
   const ms = (seconds: number) => seconds * 1000;
   return [
     { name: 'login', limit: t.loginLimit, ttl: ms(t.loginTtl) },
+    { name: 'login-device', limit: t.loginDeviceLimit, ttl: ms(t.loginTtl) },
     { name: 'login-email', limit: t.loginEmailLimit, ttl: ms(t.loginTtl) },
     { name: 'login-ip', limit: t.loginIpLimit, ttl: ms(t.loginTtl) },
     { name: 'auth-ip', limit: t.authLimit, ttl: ms(t.authTtl) },
-    { name: 'forgot-email', limit: t.forgotLimit, ttl: ms(t.forgotTtl) },
+    { name: 'forgot-ip', limit: t.forgotIpLimit, ttl: ms(t.forgotTtl) },
     { name: 'principal', limit: t.signedInLimit, ttl: ms(t.signedInTtl) },
   ];
 }

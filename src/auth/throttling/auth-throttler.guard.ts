@@ -14,6 +14,7 @@ import { RateLimitedError } from '../../rate-limit/rate-limited.error';
 import { rateLimitHeaders } from '../../rate-limit/rate-limiter';
 import type { AuthenticatedRequest } from '../decorators/current-principal.decorator';
 import { emailOf, limitApplies, limitClassOf, type AuthLimitName } from './auth-limits';
+import { DeviceCookies } from './device-cookies';
 import { KnownClients } from './known-clients';
 import { LoginLockouts } from './login-lockouts';
 import { sha256 } from '../../common/crypto/sha256';
@@ -43,6 +44,7 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
     reflector: Reflector,
     private readonly lockouts: LoginLockouts,
     private readonly knownClients: KnownClients,
+    private readonly devices: DeviceCookies,
   ) {
     super(options, storage, reflector);
   }
@@ -51,18 +53,30 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
     const name = request.throttler.name as AuthLimitName;
     if (!limitApplies(name, limitClassOf(this.reflector, request.context))) return true;
     const req = request.context.switchToHttp().getRequest<FastifyRequest>();
-    if (name === 'login-email' && (await this.knownClients.isKnown(emailOf(req), req.ip)))
+    // OWASP device cookies: a login from a device the owner signed in on counts against that
+    // device's limit instead of the email-wide lockout, which stays for every other client.
+    const device = name.startsWith('login-') ? this.devices.deviceOf(req, emailOf(req)) : undefined;
+    if (name === 'login-device' && device === undefined) return true;
+    if (name === 'login-email' && (device !== undefined || (await this.isKnownAddress(req))))
       return true;
     try {
       return await super.handleRequest({
         ...request,
-        getTracker: (req) => trackerFor(name, req as AuthenticatedRequest),
+        getTracker: (req) =>
+          name === 'login-device'
+            ? `device:${device}`
+            : trackerFor(name, req as AuthenticatedRequest),
       });
     } catch (error) {
       if (name === 'login-email' && error instanceof AuthLimitedError)
         await this.lockouts.lockedOut(req, error.detail.timeToBlockExpire);
       throw error;
     }
+  }
+
+  /** An address the account signed in from lately (KnownClients). */
+  private isKnownAddress(request: FastifyRequest): Promise<boolean> {
+    return this.knownClients.isKnown(emailOf(request), request.ip);
   }
 
   /** The throttler's name and the tracker, hashed: no raw email or IP in Redis keys. */
@@ -82,15 +96,18 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
   }
 }
 
-function trackerFor(name: AuthLimitName, request: AuthenticatedRequest): string {
+function trackerFor(
+  name: Exclude<AuthLimitName, 'login-device'>,
+  request: AuthenticatedRequest,
+): string {
   switch (name) {
     case 'login':
       return `${emailOf(request)}|${request.ip}`;
     case 'login-email':
-    case 'forgot-email':
       return emailOf(request);
     case 'login-ip':
     case 'auth-ip':
+    case 'forgot-ip':
       return request.ip;
     case 'principal': {
       const principal = request.principal;

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { DependencyUnavailableError } from './dependency-unavailable.error';
 
 // Node socket errors and PostgreSQL SQLSTATEs that mean "the database is not there right now"
@@ -26,10 +27,10 @@ const CONNECTION_MESSAGES =
 /** A database error that means the database is unreachable becomes a 503, never a 500. */
 export function asDependencyFailure(error: unknown): DependencyUnavailableError | undefined {
   if (error instanceof DependencyUnavailableError) return error;
-  if (!(error instanceof Error)) return undefined;
+  if (!isError(error)) return undefined;
   const driverError = (error as { driverError?: unknown }).driverError;
   for (const candidate of [error, driverError]) {
-    if (!(candidate instanceof Error)) continue;
+    if (!isError(candidate)) continue;
     const code = (candidate as { code?: unknown }).code;
     if (
       (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
@@ -39,4 +40,12 @@ export function asDependencyFailure(error: unknown): DependencyUnavailableError 
     }
   }
   return undefined;
+}
+
+/**
+ * Socket errors are made by Node's own realm: `instanceof Error` fails for them where code runs in
+ * another realm (a vm context, as under Jest), so recognise native errors by their brand too.
+ */
+function isError(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
 }

@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { challenge as challengeFor } from '../http/auth-challenge';
 import { asDependencyFailure } from './dependency-failure';
 import { DomainError, type DomainErrorKind } from './domain.error';
 import { errorBody, type ErrorBody } from './error-body';
@@ -48,10 +49,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
         'Request failed',
       );
     }
-    if (exception instanceof DomainError && exception.headers !== undefined)
-      void reply.headers(exception.headers);
     const challenge = authenticateChallenge(body, request);
     if (challenge !== undefined) void reply.header('www-authenticate', challenge);
+    // After the default challenge: an error that knows the route's schemes names them itself.
+    if (exception instanceof DomainError && exception.headers !== undefined)
+      void reply.headers(exception.headers);
     void reply.status(body.statusCode).header('cache-control', 'no-store').send(body);
   }
 
@@ -70,20 +72,25 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** RFC 6750 §3: how a client should authenticate, and what was wrong with what it sent. */
+/**
+ * RFC 6750 §3 and RFC 9110 §11.6.1: how a client should authenticate, and what was wrong with
+ * what it sent, in the scheme of the credential it sent (a refused API key is not told about
+ * Bearer tokens). The guard, which knows the route, may replace this with its own challenge.
+ */
 function authenticateChallenge(body: ErrorBody, request: FastifyRequest): string | undefined {
-  const sentBearer = /^Bearer\s/i.test(request.headers.authorization ?? '');
+  const sentApiKey = request.headers['x-api-key'] !== undefined;
+  const sentAuthorization = request.headers.authorization !== undefined;
   if (body.statusCode === (HttpStatus.UNAUTHORIZED as number)) {
-    const sentCredential =
-      request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
-    return sentCredential ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
+    if (sentApiKey) return challengeFor('ApiKey', 'invalid_key');
+    // A token refused where it came in the body (verify) is still an invalid token.
+    return sentAuthorization || body.code === 'invalid_token'
+      ? challengeFor('Bearer', 'invalid_token')
+      : challengeFor('Bearer');
   }
-  if (
-    body.statusCode === (HttpStatus.FORBIDDEN as number) &&
-    body.code === 'insufficient_scope' &&
-    sentBearer
-  ) {
-    return 'Bearer realm="api", error="insufficient_scope"';
+  if (body.statusCode === (HttpStatus.FORBIDDEN as number) && body.code === 'insufficient_scope') {
+    if (sentApiKey) return challengeFor('ApiKey', 'insufficient_scope');
+    if (/^Bearer\s/i.test(request.headers.authorization ?? ''))
+      return challengeFor('Bearer', 'insufficient_scope');
   }
   return undefined;
 }

@@ -1,36 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 interface WorkerMessage {
   type: 'ready' | 'closed' | 'error';
-  port?: number;
   message?: string;
 }
+
+/** libpq's name for the socket of a server on the default port, inside the socket directory. */
+const SOCKET_NAME = '.s.PGSQL.5432';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /**
- * An embedded PostgreSQL server (PGlite in a worker thread) listening on an ephemeral loopback
- * port. PGlite is a single-session database: the socket server multiplexes connections, but
- * statements of two connections may interleave, so clients must use a pool of one connection.
+ * An embedded PostgreSQL server (PGlite in a worker thread). PGlite is a single-session database:
+ * the socket server multiplexes connections, but statements of two connections may interleave,
+ * so clients must use a pool of one connection.
+ *
+ * PGlite accepts any user name and password, so it listens on no TCP port: only on a UNIX socket
+ * in a fresh 0700 directory, which no other local user can enter. Its data files are 0600 in a
+ * 0700 directory (see pglite.worker.js).
  */
 export class EmbeddedPostgres {
   private constructor(
     private readonly worker: Worker,
-    readonly url: string,
+    /** The directory of the server's socket (what libpq and `pg` call the host). */
+    readonly socketDir: string,
   ) {}
 
+  /** `pg` reaches a UNIX socket through `host=<directory>`. */
+  get url(): string {
+    return `postgres://postgres@/postgres?host=${encodeURIComponent(this.socketDir)}`;
+  }
+
   static async start(dataDir: string): Promise<EmbeddedPostgres> {
+    // mkdtemp creates the directory 0700, readable by this user alone.
+    const socketDir = mkdtempSync(join(tmpdir(), 'auth-pglite-'));
     const worker = new Worker(join(__dirname, 'pglite.worker.js'), {
       // A spare connection lets a pool replace a broken one while the old socket is still closing.
-      workerData: { dataDir, maxConnections: 2 },
+      workerData: { dataDir, socketPath: join(socketDir, SOCKET_NAME), maxConnections: 2 },
     });
     let onMessage: (message: WorkerMessage) => void = () => undefined;
     let onError: (error: Error) => void = () => undefined;
     let onExit: (code: number) => void = () => undefined;
     let timer: NodeJS.Timeout | undefined;
-    const port = await new Promise<number>((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       timer = setTimeout(
         () => reject(new Error('The embedded PostgreSQL did not start within 60 s')),
         START_TIMEOUT_MS,
@@ -38,7 +54,7 @@ export class EmbeddedPostgres {
       onError = reject;
       onExit = (code) => reject(new Error(`The embedded PostgreSQL exited with code ${code}`));
       onMessage = (message) => {
-        if (message.type === 'ready' && message.port !== undefined) resolve(message.port);
+        if (message.type === 'ready') resolve();
         else if (message.type === 'error')
           reject(new Error(`The embedded PostgreSQL failed to start: ${message.message}`));
       };
@@ -46,6 +62,7 @@ export class EmbeddedPostgres {
     })
       .catch(async (error: Error) => {
         await worker.terminate();
+        rmSync(socketDir, { recursive: true, force: true });
         throw error;
       })
       .finally(() => {
@@ -54,7 +71,7 @@ export class EmbeddedPostgres {
         // to keep its message port referenced, and later messages would arrive late.
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       });
-    return new EmbeddedPostgres(worker, `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
+    return new EmbeddedPostgres(worker, socketDir);
   }
 
   /** Lets the process exit while the server still runs (CLI commands that do not stop it). */
@@ -76,5 +93,6 @@ export class EmbeddedPostgres {
     await closed;
     clearTimeout(timer);
     await this.worker.terminate();
+    rmSync(this.socketDir, { recursive: true, force: true });
   }
 }

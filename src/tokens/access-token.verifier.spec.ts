@@ -1,0 +1,72 @@
+import { generateKeyPairSync } from 'node:crypto';
+import * as jwt from 'jsonwebtoken';
+import type { AppConfig } from '../config/app-config';
+import { CLOCK_TOLERANCE_SECONDS } from './access-token';
+import { InvalidTokenError } from './access-token.errors';
+import { AccessTokenVerifier } from './access-token.verifier';
+import { signingKeyFromPem } from './signing-key';
+import type { SigningKeys } from './signing-keys';
+
+const ISSUER = 'https://auth.example';
+const AUDIENCE = 'api';
+const NOW = Date.UTC(2030, 0, 1);
+const NOW_S = Math.floor(NOW / 1000);
+
+describe('AccessTokenVerifier', () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = signingKeyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  const keys = { find: (kid: string) => (kid === key.kid ? key : undefined) } as SigningKeys;
+  const config = { jwt: { issuer: ISSUER, audience: AUDIENCE } } as AppConfig;
+  const verifier = new AccessTokenVerifier(keys, config);
+
+  function sign(
+    claims: Record<string, unknown> = {},
+    header: Record<string, unknown> = {},
+  ): string {
+    return jwt.sign(
+      {
+        iss: ISSUER,
+        aud: AUDIENCE,
+        sub: '7d3c1b0e-8a57-4f0e-9a55-3b1f0c2d4e5f',
+        sid: 'AAAAAAAAAAAAAAAAAAAAAA',
+        jti: 'jti-1',
+        roles: ['user'],
+        iat: NOW_S,
+        exp: NOW_S + 900,
+        ...claims,
+      },
+      privateKey,
+      { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt', kid: key.kid, ...header } },
+    );
+  }
+
+  it('accepts a token as the service issues it', () => {
+    expect(verifier.verify(sign(), NOW)).toMatchObject({ sub: expect.any(String), iat: NOW_S });
+  });
+
+  it.each([
+    ['an unknown extension', { crit: ['x-unknown'], 'x-unknown': true }],
+    ['a registered header parameter', { crit: ['exp'] }],
+    ['an empty list', { crit: [] }],
+  ])('refuses a header whose crit names %s', (_label, header) => {
+    expect(() => verifier.verify(sign({}, header), NOW)).toThrow(InvalidTokenError);
+    expect(() => verifier.keyFor(sign({}, header))).toThrow(InvalidTokenError);
+  });
+
+  it('tolerates an iat up to the clock tolerance ahead, and refuses one beyond it', () => {
+    const edge = NOW_S + CLOCK_TOLERANCE_SECONDS;
+    expect(verifier.verify(sign({ iat: edge, exp: edge + 900 }), NOW).iat).toBe(edge);
+    expect(() => verifier.verify(sign({ iat: edge + 1, exp: edge + 900 }), NOW)).toThrow(
+      InvalidTokenError,
+    );
+    expect(() => verifier.verify(sign({ iat: NOW_S + 3600, exp: NOW_S + 4500 }), NOW)).toThrow(
+      InvalidTokenError,
+    );
+  });
+
+  it('applies the iat rule to payloads verified elsewhere (the passport-jwt path)', () => {
+    const payload = jwt.decode(sign({ iat: NOW_S + 3600, exp: NOW_S + 4500 }));
+    expect(() => verifier.claimsOf(payload, NOW)).toThrow(InvalidTokenError);
+    expect(verifier.claimsOf(jwt.decode(sign()), NOW).iat).toBe(NOW_S);
+  });
+});
