@@ -7,6 +7,7 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './entities';
 import { HealthModule } from './health/health.module';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
@@ -15,7 +16,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { BackgroundModule } from './common/background/background.module';
 import { MailModule } from './mail/mail.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { RedisModule } from './redis/redis.module';
+import { RedisModule } from './state/redis.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -26,7 +27,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(buildLoggerOptions(config)),
-        DatabaseModule.forRoot(config),
+        DatabaseModule.forRoot(config, ENTITIES),
         RedisModule,
         BackgroundModule,
         RateLimitModule,

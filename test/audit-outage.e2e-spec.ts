@@ -1,7 +1,7 @@
 import { DataSource, In } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import { AuditService } from '../src/audit/audit.service';
-import { MetricsService } from '../src/metrics/metrics.service';
+import { MetricsService } from '../src/common/metrics/metrics.service';
 import { bearer, login, register } from './support/accounts';
 import { SERVICES_MODE } from './support/services';
 import { TcpProxy } from './support/tcp-proxy';

@@ -344,6 +344,73 @@ describe('accounts and sessions', () => {
       await t.http().post('/api/v1/auth/logout').send({}).expect(401);
     });
 
+    it('ends the session of the refresh token even when the access token sent along has expired', async () => {
+      const user = await register(t);
+      const { payload } = decodeParts(user.accessToken);
+      const past = Math.floor(Date.now() / 1000) - 3600;
+      const expired = signAsApp(t, { ...payload, iat: past - 900, exp: past });
+      const res = await t
+        .http()
+        .post('/api/v1/auth/logout')
+        .set(...bearer(expired))
+        .send({ refreshToken: user.refreshToken })
+        .expect(204);
+      expect(res.headers['set-cookie']?.[0]).toMatch(/^refresh_token=;/);
+      await refresh(t, user.refreshToken).expect(401);
+      await me(t, user.accessToken).expect(401);
+    });
+
+    it('ends the session of the refresh token when the access token sent along was revoked', async () => {
+      const user = await register(t);
+      const other = await login(t, user.email);
+      await t
+        .http()
+        .post('/api/v1/auth/logout')
+        .set(...bearer(other.accessToken))
+        .send({})
+        .expect(204);
+      await t
+        .http()
+        .post('/api/v1/auth/logout')
+        .set(...bearer(other.accessToken))
+        .send({ refreshToken: user.refreshToken })
+        .expect(204);
+      await refresh(t, user.refreshToken).expect(401);
+    });
+
+    it('answers 401 invalid_token for a bad access token alone', async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/auth/logout')
+        .set(...bearer('not.a.token'))
+        .send({})
+        .expect(401);
+      expect(res.body.code).toBe('invalid_token');
+    });
+
+    it('ends the session of the cookie when the body carries a stale refresh token', async () => {
+      const stale = await register(t);
+      const browser = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: stale.email, password: PASSWORD })
+        .expect(200);
+      const cookie = (browser.headers['set-cookie'] as unknown as string[]).find((c) =>
+        c.startsWith('refresh_token='),
+      );
+      expect(cookie).toBeDefined();
+      const cookieToken = /^refresh_token=([^;]+)/.exec(cookie as string)?.[1] as string;
+      await t
+        .http()
+        .post('/api/v1/auth/logout')
+        .set('cookie', `refresh_token=${cookieToken}`)
+        .set('x-requested-with', 'XMLHttpRequest')
+        .send({ refreshToken: 'x'.repeat(107) })
+        .expect(204);
+      await refresh(t, cookieToken).expect(401);
+      await refresh(t, stale.refreshToken).expect(200);
+    });
+
     it('logout-all ends every device', async () => {
       const phone = await register(t);
       const laptop = await login(t, phone.email);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { keyValueStoreContract } from '../src/redis/key-value.store.contract';
+import { keyValueStoreContract } from '../src/state/key-value.store.contract';
 import { refreshSessionStoreContract } from '../src/tokens/refresh-session.store.contract';
-import { createRedisClient } from '../src/redis/redis-client.factory';
-import { RedisKeyValueStore } from '../src/redis/redis-key-value.store';
+import { createRedisClient } from '../src/state/redis-client.factory';
+import { RedisKeyValueStore } from '../src/state/redis-key-value.store';
 import { closedPort } from './support/tcp-proxy';
 import { runRedisUrl, SERVICES_MODE } from './support/services';
 import { DependencyUnavailableError } from '../src/common/errors/dependency-unavailable.error';

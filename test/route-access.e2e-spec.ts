@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, Reflector } from '@nestjs/core';
 import { UNPREFIXED_ROUTES } from '../src/app.setup';
-import { AUTH_METADATA, type AuthRequirements } from '../src/auth/decorators/auth.decorator';
+import { AUTH_METADATA, type AuthRequirements } from '../src/security/auth.decorator';
 import { bearer, login, PASSWORD, register } from './support/accounts';
 import { issueKey } from './support/api-keys';
 import { AuthRulesFixtureModule } from './support/auth-rules.fixture';

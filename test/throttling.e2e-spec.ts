@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { AuditEvent } from '../src/audit/audit-event.entity';
-import type { UserPrincipal } from '../src/auth/principal';
+import type { UserPrincipal } from '../src/security/principal';
 import { PasswordHasher } from '../src/users/password-hasher';
 import { bearer, PASSWORD, register, uniqueEmail } from './support/accounts';
 import { SERVICES_MODE } from './support/services';

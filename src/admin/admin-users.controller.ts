@@ -16,9 +16,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Auth } from '../auth/decorators/auth.decorator';
-import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
-import type { UserPrincipal } from '../auth/principal';
+import { Auth } from '../security/auth.decorator';
+import { CurrentPrincipal } from '../security/current-principal.decorator';
+import type { UserPrincipal } from '../security/principal';
 import { Meta, type RequestMeta } from '../common/http/request-meta';
 import { AdminUsersService } from './admin-users.service';
 import { UserIdPipe } from './user-id.pipe';

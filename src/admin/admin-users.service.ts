@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import type { UserPrincipal } from '../auth/principal';
+import type { UserPrincipal } from '../security/principal';
 import { SessionTokensService } from '../auth/session-tokens.service';
 import { DomainError } from '../common/errors/domain.error';
 import type { RequestMeta } from '../common/http/request-meta';

@@ -20,9 +20,9 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { Auth } from '../auth/decorators/auth.decorator';
-import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
-import type { UserPrincipal } from '../auth/principal';
+import { Auth } from '../security/auth.decorator';
+import { CurrentPrincipal } from '../security/current-principal.decorator';
+import type { UserPrincipal } from '../security/principal';
 import { PageQuery } from '../common/http/page-query';
 import { Meta, type RequestMeta } from '../common/http/request-meta';
 import { ErrorResponse } from '../docs/error-response.dto';

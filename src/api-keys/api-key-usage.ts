@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { BackgroundTasks } from '../common/background/background-tasks';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService } from '../common/metrics/metrics.service';
 import { ApiKey } from './api-key.entity';
 
 /** Why a presented key with a known id was refused. */

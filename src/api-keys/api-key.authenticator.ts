@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { ApiKeyPrincipal } from '../auth/principal';
+import type { ApiKeyPrincipal } from '../security/principal';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
 import { RateLimitedError } from '../rate-limit/rate-limited.error';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { KeyValueStore } from '../redis/key-value.store';
-import type { ApiKeyScope } from './scopes';
+import { KeyValueStore } from '../state/key-value.store';
+import type { ApiKeyScope } from '../security/scopes';
 
 /** What verification needs of a key, as cached: never the secret. */
 export interface ApiKeyRecord {

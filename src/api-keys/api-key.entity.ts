@@ -9,7 +9,7 @@ import {
   PrimaryColumn,
 } from 'typeorm';
 import { User } from '../users/user.entity';
-import type { ApiKeyScope } from './scopes';
+import type { ApiKeyScope } from '../security/scopes';
 
 export type ApiKeyStatus = 'active' | 'expired' | 'revoked';
 

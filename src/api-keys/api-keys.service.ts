@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { UserPrincipal } from '../auth/principal';
+import type { UserPrincipal } from '../security/principal';
 import { RequestValidationError } from '../common/errors/request-validation.error';
 import type { RequestMeta } from '../common/http/request-meta';
 import type { AppConfig } from '../config/app-config';

@@ -6,7 +6,7 @@ import { BackgroundTasks } from '../common/background/background-tasks';
 import type { RequestMeta } from '../common/http/request-meta';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService } from '../common/metrics/metrics.service';
 import { AuditEvent, type AuditDetails, type AuditEventType } from './audit-event.entity';
 import { AuditBacklog, type DropReason } from './audit-backlog';
 import { isTransientDatabaseError } from './transient-database-error';

@@ -4,7 +4,7 @@ import { InvalidTokenError } from '../tokens/access-token.errors';
 import { AccessTokenVerifier } from '../tokens/access-token.verifier';
 import { RevocationStore } from '../tokens/revocation.store';
 import { VerifiedTokenCache } from '../tokens/verified-token.cache';
-import type { UserPrincipal } from './principal';
+import type { UserPrincipal } from '../security/principal';
 
 /**
  * From a verified access token to a principal: the verified-token cache first, the revocation

@@ -9,8 +9,8 @@ import {
 } from '@nestjs/swagger';
 import { Meta, type RequestMeta } from '../common/http/request-meta';
 import { ErrorResponse } from '../docs/error-response.dto';
-import { Auth, Public } from './decorators/auth.decorator';
-import { CurrentPrincipal } from './decorators/current-principal.decorator';
+import { Auth, Public } from '../security/auth.decorator';
+import { CurrentPrincipal } from '../security/current-principal.decorator';
 import {
   ChangePasswordDto,
   ForgotPasswordDto,
@@ -20,7 +20,7 @@ import {
 import { AcceptedResponse } from './dto/auth-responses.dto';
 import { EmailVerificationService } from './email-verification.service';
 import { PasswordService } from './password.service';
-import type { UserPrincipal } from './principal';
+import type { UserPrincipal } from '../security/principal';
 import { AuthLimits } from './throttling/auth-limits';
 import { Throttled } from './throttling/throttled.decorator';
 

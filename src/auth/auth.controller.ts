@@ -17,8 +17,8 @@ import { Meta, type RequestMeta } from '../common/http/request-meta';
 import { UsersService } from '../users/users.service';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { InvalidRefreshTokenError } from './auth.errors';
-import { Auth, Public } from './decorators/auth.decorator';
-import { CurrentPrincipal } from './decorators/current-principal.decorator';
+import { Auth, Public } from '../security/auth.decorator';
+import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { LoginDto, RefreshTokenDto, RegisterDto, VerifyTokenDto } from './dto/auth.dto';
 import {
   MeResponse,
@@ -27,12 +27,12 @@ import {
   UserView,
   VerifyResponse,
 } from './dto/auth-responses.dto';
-import { classifyCredential } from './guards/credential';
+import { classifyCredential } from '../security/credential';
 import { LoginService } from './login.service';
-import type { Principal, UserPrincipal } from './principal';
+import type { Principal, UserPrincipal } from '../security/principal';
 import { RefreshCookie } from './refresh-cookie';
 import { SessionTokensService, type IssuedTokens } from './session-tokens.service';
-import { MissingCredentialsError } from '../tokens/access-token.errors';
+import { InvalidTokenError, MissingCredentialsError } from '../tokens/access-token.errors';
 import { ErrorResponse } from '../docs/error-response.dto';
 import { AuthLimits } from './throttling/auth-limits';
 import { DeviceCookies } from './throttling/device-cookies';
@@ -160,19 +160,28 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const refreshToken = this.cookie.read(request, body.refreshToken);
-    const credential = classifyCredential(request);
-    const principal =
-      credential.kind === 'bearer'
-        ? await this.accessTokens.authenticate(credential.token)
-        : undefined;
+    const refreshTokens = this.cookie.readAll(request, body.refreshToken);
     this.cookie.clear(reply);
-    // A Bearer token on this public route is verified like anywhere else: a bad one is a 401.
-    const recognized = await this.sessions.logout({ refreshToken, principal }, meta);
-    if (!recognized)
-      throw refreshToken === undefined && principal === undefined
-        ? new MissingCredentialsError()
-        : new InvalidRefreshTokenError();
+    const credential = classifyCredential(request);
+    // An expired or revoked access token must not keep the refresh token alive: a client idle
+    // past the access token's lifetime sends exactly that. A bad one is set aside, not a 401,
+    // as long as a refresh token is there to end.
+    const principal =
+      credential.kind === 'bearer' ? await this.bearerOrNone(credential.token) : undefined;
+    const recognized = await this.sessions.logout({ refreshTokens, principal }, meta);
+    if (recognized) return;
+    if (refreshTokens.length > 0) throw new InvalidRefreshTokenError();
+    throw credential.kind === 'bearer' ? new InvalidTokenError() : new MissingCredentialsError();
+  }
+
+  private async bearerOrNone(token: string): Promise<UserPrincipal | undefined> {
+    try {
+      return await this.accessTokens.authenticate(token);
+    } catch (error) {
+      // Only a refused token is set aside: a store outage still answers 503.
+      if (error instanceof InvalidTokenError) return undefined;
+      throw error;
+    }
   }
 
   @Post('logout-all')

@@ -8,7 +8,7 @@ import { Mailer } from '../mail/mailer';
 import { mails } from '../mail/templates';
 import { RateLimitedError } from '../rate-limit/rate-limited.error';
 import { rateLimitHeaders } from '../rate-limit/rate-limiter';
-import { KeyValueStore } from '../redis/key-value.store';
+import { KeyValueStore } from '../state/key-value.store';
 import { OneTimeTokenStore } from '../tokens/one-time-token.store';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';

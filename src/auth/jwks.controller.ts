@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SigningKeys } from '../tokens/signing-keys';
-import { Public } from './decorators/auth.decorator';
+import { Public } from '../security/auth.decorator';
 
 @ApiTags('auth')
 @Controller('.well-known')

@@ -10,7 +10,7 @@ import { OneTimeTokenStore } from '../tokens/one-time-token.store';
 import { canonicalEmail } from '../users/email';
 import { UsersService } from '../users/users.service';
 import { InvalidCurrentPasswordError, InvalidLinkTokenError } from './auth.errors';
-import type { UserPrincipal } from './principal';
+import type { UserPrincipal } from '../security/principal';
 import { SessionTokensService } from './session-tokens.service';
 import { LoginDelay } from './throttling/login-delay';
 import { PasswordGuesses } from './throttling/password-guesses';

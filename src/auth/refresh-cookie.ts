@@ -60,15 +60,38 @@ export class RefreshCookie {
    */
   read(request: FastifyRequest, bodyToken: string | undefined): string | undefined {
     if (bodyToken !== undefined) return bodyToken;
+    const cookie = this.cookieOf(request);
+    if (cookie !== undefined && !this.sameSite(request)) throw new CrossSiteRequestError();
+    return cookie;
+  }
+
+  /**
+   * Every refresh token a logout presents: the body's and the cookie's, when they differ, so that
+   * a stale token in the body cannot leave the cookie's session alive. Alongside a body token, a
+   * cookie that fails the cross-site rule is left out rather than refused.
+   */
+  readAll(request: FastifyRequest, bodyToken: string | undefined): string[] {
+    if (bodyToken === undefined) {
+      const cookie = this.read(request, undefined);
+      return cookie === undefined ? [] : [cookie];
+    }
+    const cookie = this.cookieOf(request);
+    return cookie !== undefined && cookie !== bodyToken && this.sameSite(request)
+      ? [bodyToken, cookie]
+      : [bodyToken];
+  }
+
+  private cookieOf(request: FastifyRequest): string | undefined {
     const cookie = request.cookies?.[REFRESH_COOKIE];
-    if (cookie === undefined || cookie === '') return undefined;
+    return cookie === undefined || cookie === '' ? undefined : cookie;
+  }
+
+  private sameSite(request: FastifyRequest): boolean {
     const contentType = String(request.headers['content-type'] ?? '');
     const hasMarker =
       request.headers['x-requested-with'] !== undefined ||
       /^application\/json\b/i.test(contentType);
     const origin = request.headers.origin;
-    if (!hasMarker || (origin !== undefined && !this.allowedOrigins.has(origin)))
-      throw new CrossSiteRequestError();
-    return cookie;
+    return hasMarker && (origin === undefined || this.allowedOrigins.has(origin));
   }
 }

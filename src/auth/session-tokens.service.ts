@@ -11,7 +11,7 @@ import { RevocationStore } from '../tokens/revocation.store';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { InvalidRefreshTokenError, SessionNotFoundError } from './auth.errors';
-import type { UserPrincipal } from './principal';
+import type { UserPrincipal } from '../security/principal';
 
 export interface IssuedTokens {
   user: User;
@@ -85,16 +85,18 @@ export class SessionTokensService {
   }
 
   /**
-   * Ends the session a refresh token names and/or denies an access token (and ends its session).
-   * Answers whether anything was recognized.
+   * Ends the sessions the refresh tokens name (a logout may carry one in the body and another in
+   * the cookie) and/or denies an access token (and ends its session). Answers whether anything
+   * was recognized.
    */
   async logout(
-    input: { refreshToken?: string; principal?: UserPrincipal },
+    input: { refreshTokens: string[]; principal?: UserPrincipal },
     meta: RequestMeta,
   ): Promise<boolean> {
-    let recognized = false;
-    const parts = input.refreshToken !== undefined ? this.codec.parse(input.refreshToken) : null;
-    if (parts !== null) {
+    let userId = input.principal?.userId;
+    for (const refreshToken of input.refreshTokens) {
+      const parts = this.codec.parse(refreshToken);
+      if (parts === null) continue;
       // One step that ends the session whichever of its tokens this is: never rotate-then-end,
       // which a concurrent refresh could overtake and leave a live successor behind.
       const outcome = await this.sessions.endByToken(parts);
@@ -109,21 +111,16 @@ export class SessionTokensService {
           meta,
         );
       }
-      recognized = outcome !== 'missing';
+      if (outcome !== 'missing') userId ??= parts.userId;
     }
     if (input.principal !== undefined) {
-      const { userId, sessionId, token } = input.principal;
-      await this.revocations.deny({ userId, sessionId, ...token });
-      await this.sessions.end(userId, sessionId);
-      recognized = true;
+      const { sessionId, token } = input.principal;
+      await this.revocations.deny({ userId: input.principal.userId, sessionId, ...token });
+      await this.sessions.end(input.principal.userId, sessionId);
     }
-    if (recognized) {
-      await this.audit.record(
-        { type: 'logout', userId: parts?.userId ?? input.principal?.userId },
-        meta,
-      );
-    }
-    return recognized;
+    if (userId === undefined) return false;
+    await this.audit.record({ type: 'logout', userId }, meta);
+    return true;
   }
 
   /** Ends every session of the user and every access token issued until now (a new generation). */

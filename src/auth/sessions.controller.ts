@@ -9,10 +9,10 @@ import {
 import { Meta, type RequestMeta } from '../common/http/request-meta';
 import { isSessionId } from '../tokens/refresh-token';
 import { SessionNotFoundError } from './auth.errors';
-import { Auth } from './decorators/auth.decorator';
-import { CurrentPrincipal } from './decorators/current-principal.decorator';
+import { Auth } from '../security/auth.decorator';
+import { CurrentPrincipal } from '../security/current-principal.decorator';
 import { SessionList } from './dto/auth-responses.dto';
-import type { UserPrincipal } from './principal';
+import type { UserPrincipal } from '../security/principal';
 import { SessionTokensService } from './session-tokens.service';
 import { ErrorResponse } from '../docs/error-response.dto';
 import { Throttled } from './throttling/throttled.decorator';

@@ -15,6 +15,9 @@ const PRODUCTION = {
   SMTP_URL: 'smtp://mail:587?requireTLS=true',
 };
 
+const broad = (entry: string) =>
+  `trusts more addresses than any proxy fleet has (wider than /${entry.includes(':') ? 32 : 8} outside private ranges), so clients there could forge X-Forwarded-For: name the proxies or a narrower range`;
+
 function problemsOf(env: Record<string, string>): string[] {
   try {
     loadConfig(env);
@@ -69,14 +72,19 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PORT: '8080',
       BODY_LIMIT: '32kb',
-      TRUST_PROXY: '10.0.0.0/8, 192.168.1.1',
+      TRUST_PROXY: '10.0.0.0/8, 192.168.1.1, fc00::/7, 203.0.113.0/24',
       CORS_ORIGINS: 'https://app.example.com,http://localhost:5173',
       COOKIE_SECURE: 'false',
       REFRESH_TOKEN_TRANSPORT: 'cookie',
     });
     expect(config.port).toBe(8080);
     expect(config.http.bodyLimit).toBe(32 * 1024);
-    expect(config.http.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1']);
+    expect(config.http.trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.1',
+      'fc00::/7',
+      '203.0.113.0/24',
+    ]);
     expect(config.http.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
     expect(config.http.cookieSecure).toBe(false);
     expect(config.refresh.transport).toBe('cookie');
@@ -118,7 +126,9 @@ describe('loadConfig', () => {
       /TRUST_PROXY "0.0.0.0\/0" is a \/0 range: it trusts every address/,
     ],
     ['TRUST_PROXY', '::/0', /TRUST_PROXY "::\/0" is a \/0 range/],
-    ['TRUST_PROXY', '0.0.0.0/1,128.0.0.0/1', /TRUST_PROXY trusts every address/],
+    ['TRUST_PROXY', '0.0.0.0/1', /TRUST_PROXY "0.0.0.0\/1" trusts more addresses/],
+    ['TRUST_PROXY', '2000::/3', /TRUST_PROXY "2000::\/3" trusts more addresses/],
+    ['TRUST_PROXY', '128.0.0.0/2', /TRUST_PROXY "128.0.0.0\/2" trusts more addresses/],
     ['TRUST_PROXY', '10.0.0.0/33', /TRUST_PROXY "10.0.0.0\/33" has a prefix longer than \/32/],
     ['HTTP_REQUEST_TIMEOUT', '0', /HTTP_REQUEST_TIMEOUT must be at least 1/],
     [
@@ -203,6 +213,9 @@ describe('loadConfig', () => {
       ['API_KEY_PEPPER', 'a'.repeat(32)],
       ['API_KEY_PEPPER', 'abcdabcdabcdabcdabcdabcdabcdabcd'],
       ['TOKEN_SECRET', 'password'.repeat(4)],
+      ['TOKEN_SECRET', 'abcdefghijklmnopqrstuvwxyz012345'],
+      ['API_KEY_PEPPER', '0123456789abcdef'.repeat(2)],
+      ['API_KEY_PEPPER', `Zq3${'9876543210'}Lm7Rt2Kp8Vx4Nw6Yb1Hc5Fd0`],
     ])('refuses a %s that does not look random (%s)', (name, value) => {
       expect(problemsOf({ ...PRODUCTION, [name]: value })).toEqual([
         expect.stringMatching(new RegExp(`^${name} does not look random`)),
@@ -239,15 +252,23 @@ describe('loadConfig', () => {
     });
 
     it.each([
-      '0.0.0.0/1,128.0.0.0/1',
-      '0.0.0.0/1, 128.0.0.0/2, 192.0.0.0/2',
-      '::/1,8000::/1',
+      Array.from({ length: 256 }, (_, octet) => `${octet}.0.0.0/8`).join(','),
       '::ffff:0:0/96',
     ])('refuses TRUST_PROXY ranges that together cover every address (%s)', (value) => {
       expect(problemsOf({ ...PRODUCTION, TRUST_PROXY: value })).toEqual([
         expect.stringMatching(/^TRUST_PROXY trusts every address/),
       ]);
     });
+
+    it.each(['0.0.0.0/1,128.0.0.0/1', '0.0.0.0/1, 128.0.0.0/2, 192.0.0.0/2', '::/1,8000::/1'])(
+      'refuses every too-broad range of %s by name',
+      (value) => {
+        const entries = value.split(',').map((entry) => entry.trim());
+        expect(problemsOf({ ...PRODUCTION, TRUST_PROXY: value })).toEqual(
+          entries.map((entry) => `TRUST_PROXY "${entry}" ${broad(entry)}`),
+        );
+      },
+    );
 
     it.each([
       ['smtp://mail:587', false],

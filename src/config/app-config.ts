@@ -1,6 +1,6 @@
 import { ConfigError } from './config.error';
 import { EnvReader } from './env-reader';
-import { estimatedSecretBits, MIN_SECRET_BITS } from './secret-strength';
+import { estimatedSecretBits, MIN_SECRET_BITS, secretPattern } from './secret-strength';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -331,12 +331,10 @@ function checkProductionRules(read: EnvReader, config: AppConfig): void {
   for (const name of ['API_KEY_PEPPER', 'TOKEN_SECRET']) {
     const value = read.raw(name);
     if (value === undefined || value.length < 32 || placeholders.has(name)) continue;
-    if (estimatedSecretBits(value) < MIN_SECRET_BITS) {
-      read.fail(
-        name,
-        `does not look random (under ${MIN_SECRET_BITS} bits by its character frequencies): use \`openssl rand -base64 48\``,
-        undefined,
-      );
+    const pattern = secretPattern(value);
+    if (estimatedSecretBits(value) < MIN_SECRET_BITS || pattern !== undefined) {
+      const why = pattern ?? `under ${MIN_SECRET_BITS} bits by its character frequencies`;
+      read.fail(name, `does not look random (${why}): use \`openssl rand -base64 48\``, undefined);
     }
   }
   checkSmtpTls(read, config);

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { coversEveryAddress } from './trust-proxy-ranges';
+import { coversEveryAddress, isTooBroad } from './trust-proxy-ranges';
 
 type Env = Record<string, string | undefined>;
 
@@ -198,5 +198,7 @@ function proxyEntryProblem(entry: string, keywords: string[]): string | undefine
     return `"${entry}" is a /0 range: it trusts every address, so any client could forge X-Forwarded-For`;
   const max = version === 4 ? 32 : 128;
   if (bits > max) return `"${entry}" has a prefix longer than /${max}`;
+  if (isTooBroad(entry))
+    return `"${entry}" trusts more addresses than any proxy fleet has (wider than /${version === 4 ? 8 : 32} outside private ranges), so clients there could forge X-Forwarded-For: name the proxies or a narrower range`;
   return undefined;
 }

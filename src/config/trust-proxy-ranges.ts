@@ -38,3 +38,29 @@ export function coversEveryAddress(entries: string[]): boolean {
   const ranges = entries.filter((entry) => ipaddr.isValid(entry.split('/')[0])).map(toRange);
   return covers(ranges, ALL_IPV6) || covers(ranges, ALL_IPV4);
 }
+
+/** Private blocks a proxy fleet may live in, whatever their size. */
+const PRIVATE_BLOCKS = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+].map(toRange);
+
+/**
+ * A range wider than /8 (IPv4) or /32 (IPv6) that is not inside a private block: no deployment
+ * has proxies spread over 16 million public addresses, so such an entry trusts clients too
+ * (`0.0.0.0/1` alone hands half the internet its own X-Forwarded-For).
+ */
+export function isTooBroad(entry: string): boolean {
+  const [address, prefix] = entry.split('/');
+  if (prefix === undefined || !ipaddr.isValid(address)) return false;
+  const limit = ipaddr.parse(address).kind() === 'ipv4' ? 8 : 32;
+  if (Number(prefix) >= limit) return false;
+  const [start, end] = toRange(entry);
+  return !PRIVATE_BLOCKS.some(([from, to]) => start >= from && end <= to);
+}

@@ -1,18 +1,23 @@
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 export interface DataSourceSettings {
   url: string;
   /** The embedded server serves one session at a time: its pool must hold a single connection. */
   embedded: boolean;
+  /** Every entity, listed once in src/entities.ts: the database layer imports no feature. */
+  entities: DataSourceOptions['entities'];
 }
 
-export function buildDataSourceOptions({ url, embedded }: DataSourceSettings): DataSourceOptions {
+export function buildDataSourceOptions({
+  url,
+  embedded,
+  entities,
+}: DataSourceSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { buildDataSourceOptions } from './data-source-options';
@@ -28,7 +28,8 @@ class DatabaseEndpointModule {}
 /** PostgreSQL through TypeORM: a real server, or the embedded one; migrations at boot. */
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `entities` comes from the composition root, so that this module imports no feature. */
+  static forRoot(config: AppConfig, entities: DataSourceOptions['entities']): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
@@ -38,7 +39,11 @@ export class DatabaseModule {
           imports: [DatabaseEndpointModule],
           inject: [DatabaseEndpoint],
           useFactory: (endpoint: DatabaseEndpoint) => ({
-            ...buildDataSourceOptions({ url: endpoint.url, embedded: endpoint.isEmbedded }),
+            ...buildDataSourceOptions({
+              url: endpoint.url,
+              embedded: endpoint.isEmbedded,
+              entities,
+            }),
             logging: false,
             retryAttempts: 10,
             retryDelay: 3_000,

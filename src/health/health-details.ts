@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal';
-import type { ApiKeyScope } from '../api-keys/scopes';
+import type { Principal } from '../security/principal';
+import type { ApiKeyScope } from '../security/scopes';
 
 export const HEALTH_DETAILS_SCOPE: ApiKeyScope = 'health:read';
 

@@ -14,11 +14,11 @@ import {
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import type { DependencyStatus } from '../common/health/dependency-status';
-import { Auth, Public } from '../auth/decorators/auth.decorator';
-import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import { Auth, Public } from '../security/auth.decorator';
+import { CurrentPrincipal } from '../security/current-principal.decorator';
+import type { Principal } from '../security/principal';
 import { DatabaseHealth } from '../database/database.health';
-import { RedisHealth } from '../redis/redis.health';
+import { RedisHealth } from '../state/redis.health';
 import { mayReadHealthDetails } from './health-details';
 
 /** Each dependency gets this long to answer, so readiness answers well within 5 s. */

@@ -1,8 +1,8 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Auth } from '../auth/decorators/auth.decorator';
-import { MetricsService } from './metrics.service';
+import { Auth } from '../security/auth.decorator';
+import { MetricsService } from '../common/metrics/metrics.service';
 
 @ApiTags('operations')
 @Controller('metrics')

@@ -1,6 +1,6 @@
 import { DependencyUnavailableError } from '../common/errors/dependency-unavailable.error';
-import type { KeyValueStore } from '../redis/key-value.store';
-import { MemoryKeyValueStore } from '../redis/memory-key-value.store';
+import type { KeyValueStore } from '../state/key-value.store';
+import { MemoryKeyValueStore } from '../state/memory-key-value.store';
 import { AttemptBudget } from './attempt-budget';
 import { RateLimitedError } from './rate-limited.error';
 

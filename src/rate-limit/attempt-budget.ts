@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sha256 } from '../common/crypto/sha256';
-import { KeyValueStore, type AtomicScript } from '../redis/key-value.store';
+import { KeyValueStore, type AtomicScript } from '../state/key-value.store';
 import { RateLimitedError } from './rate-limited.error';
 import { rateLimitHeaders, type RateLimit } from './rate-limiter';
 

@@ -3,7 +3,7 @@ import { ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { RedisConnection } from '../redis/redis-connection';
+import { RedisConnection } from '../state/redis-connection';
 import { AttemptBudget } from './attempt-budget';
 import { FailClosedThrottlerStorage } from './fail-closed.storage';
 import { RATE_LIMIT_STORAGE, RateLimiter } from './rate-limiter';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
-import type { Role } from '../users/user.entity';
+import type { Role } from '../security/roles';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from './access-token';
 import { SigningKeys } from './signing-keys';
 

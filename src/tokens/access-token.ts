@@ -1,4 +1,4 @@
-import type { Role } from '../users/user.entity';
+import type { Role } from '../security/roles';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 export const ACCESS_TOKEN_ALGORITHM = 'RS256';

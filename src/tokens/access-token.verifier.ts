@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
-import { ROLES } from '../users/user.entity';
+import { ROLES } from '../security/roles';
 import {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_TYPE,

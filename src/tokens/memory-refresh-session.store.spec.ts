@@ -1,4 +1,4 @@
-import { memoryStores } from '../redis/memory-stores.fixture';
+import { memoryStores } from '../state/memory-stores.fixture';
 import { refreshSessionStoreContract } from './refresh-session.store.contract';
 
 const { make, closeAll } = memoryStores();

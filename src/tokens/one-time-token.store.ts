@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { KeyValueStore, type AtomicScript } from '../redis/key-value.store';
+import { KeyValueStore, type AtomicScript } from '../state/key-value.store';
 import { sha256 } from '../common/crypto/sha256';
 
 /** What a single-use token is for; each purpose has its own key space. */

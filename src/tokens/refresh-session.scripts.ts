@@ -1,4 +1,4 @@
-import type { AtomicScript, SyncStore } from '../redis/key-value.store';
+import type { AtomicScript, SyncStore } from '../state/key-value.store';
 
 /** What the store keeps for one session (JSON). Times are epoch milliseconds. */
 export interface StoredSession {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { KeyValueStore } from '../redis/key-value.store';
+import type { KeyValueStore } from '../state/key-value.store';
 import { RefreshSessionStore, type IssuedRefreshToken } from './refresh-session.store';
 import type { RefreshTokenCodec, RefreshTokenParts } from './refresh-token';
 import { testRefreshTokenCodec } from './refresh-token-codec.fixture';

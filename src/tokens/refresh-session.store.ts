@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { KeyValueStore } from '../redis/key-value.store';
+import { KeyValueStore } from '../state/key-value.store';
 import {
   hashRefreshToken,
   newSessionId,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MemoryKeyValueStore } from '../redis/memory-key-value.store';
+import { MemoryKeyValueStore } from '../state/memory-key-value.store';
 import { RefreshSessionStore } from './refresh-session.store';
 import { testRefreshTokenCodec } from './refresh-token-codec.fixture';
 import { RevocationStore } from './revocation.store';

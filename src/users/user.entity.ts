@@ -7,9 +7,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-
-export const ROLES = ['user', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../security/roles';
 
 @Entity({ name: 'users' })
 // The service canonicalizes emails; the database refuses a row that slipped past it.

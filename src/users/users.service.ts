@@ -4,7 +4,8 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { canonicalEmail } from './email';
 import { PasswordHasher } from './password-hasher';
 import { PasswordPolicy } from './password-policy';
-import { User, type Role } from './user.entity';
+import type { Role } from '../security/roles';
+import { User } from './user.entity';
 import { EmailTakenError, UserNotFoundError, WeakPasswordError } from './users.errors';
 
 const UNIQUE_VIOLATION = '23505';

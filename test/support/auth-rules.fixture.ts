@@ -1,5 +1,5 @@
 import { Controller, Get, Module } from '@nestjs/common';
-import { Auth } from '../../src/auth/decorators/auth.decorator';
+import { Auth } from '../../src/security/auth.decorator';
 
 /**
  * Test-only routes, one per shape of access rule, including shapes no production route uses

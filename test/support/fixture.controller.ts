@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { Public } from '../../src/auth/decorators/auth.decorator';
+import { Public } from '../../src/security/auth.decorator';
 
 export class EchoDto {
   @IsString()

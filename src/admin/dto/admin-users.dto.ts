@@ -9,9 +9,10 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageQuery } from '../../common/http/page-query';
-import { CanonicalEmailMaxLength } from '../../common/validation/canonical-email-length';
+import { CanonicalEmailMaxLength } from '../../users/canonical-email-length';
 import { EMAIL_MAX_LENGTH } from '../../users/email';
-import { ROLES, type Role, type User } from '../../users/user.entity';
+import { ROLES, type Role } from '../../security/roles';
+import type { User } from '../../users/user.entity';
 
 export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Part of the email to look for.' })

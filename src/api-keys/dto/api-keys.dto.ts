@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { apiKeyStatus, rateLimitOf, type ApiKey, type ApiKeyStatus } from '../api-key.entity';
-import { API_KEY_SCOPES, type ApiKeyScope } from '../scopes';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../../security/scopes';
 
 export const MAX_GRACE_SECONDS = 30 * 86_400;
 /** ISO 8601 has four-digit years; later dates exist in JavaScript but not in every client. */

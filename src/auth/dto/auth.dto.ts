@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { CanonicalEmailMaxLength } from '../../common/validation/canonical-email-length';
+import { CanonicalEmailMaxLength } from '../../users/canonical-email-length';
 import { EMAIL_MAX_LENGTH } from '../../users/email';
 
 const trim = ({ value }: { value: unknown }): unknown =>

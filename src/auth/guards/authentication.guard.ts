@@ -15,10 +15,10 @@ import {
   DuplicateCredentialHeaderError,
   InsufficientRightsError,
 } from '../auth.errors';
-import { AUTH_METADATA, type AuthRequirements } from '../decorators/auth.decorator';
-import type { AuthenticatedRequest } from '../decorators/current-principal.decorator';
-import type { Principal } from '../principal';
-import { classifyCredential, type Credential } from './credential';
+import { AUTH_METADATA, type AuthRequirements } from '../../security/auth.decorator';
+import type { AuthenticatedRequest } from '../../security/current-principal.decorator';
+import type { Principal } from '../../security/principal';
+import { classifyCredential, type Credential } from '../../security/credential';
 import { ApiKeyAuthGuard } from './api-key-auth.guard';
 import { JwtAuthGuard } from './jwt-auth.guard';
 

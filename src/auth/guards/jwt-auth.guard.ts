@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { InvalidTokenError } from '../../tokens/access-token.errors';
-import type { UserPrincipal } from '../principal';
+import type { UserPrincipal } from '../../security/principal';
 import { JWT_STRATEGY } from '../strategies/jwt.strategy';
 
 /**

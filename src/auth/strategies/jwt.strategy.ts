@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { AccessTokenVerifier } from '../../tokens/access-token.verifier';
 import { AccessTokenAuthenticator } from '../access-token.authenticator';
-import type { UserPrincipal } from '../principal';
+import type { UserPrincipal } from '../../security/principal';
 
 export const JWT_STRATEGY = 'jwt';
 const extractBearer = ExtractJwt.fromAuthHeaderAsBearerToken();

@@ -4,7 +4,7 @@ import type { ThrottlerOptions } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/app-config';
 import { canonicalEmail } from '../../users/email';
-import { AUTH_METADATA, type AuthRequirements } from '../decorators/auth.decorator';
+import { AUTH_METADATA, type AuthRequirements } from '../../security/auth.decorator';
 
 /**
  * The named limits of `/api/v1/auth` (API.md → Limits). Which ones a route counts against

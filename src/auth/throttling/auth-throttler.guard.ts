@@ -12,7 +12,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { RateLimitedError } from '../../rate-limit/rate-limited.error';
 import { rateLimitHeaders } from '../../rate-limit/rate-limiter';
-import type { AuthenticatedRequest } from '../decorators/current-principal.decorator';
+import type { AuthenticatedRequest } from '../../security/current-principal.decorator';
 import { emailOf, limitApplies, limitClassOf, type AuthLimitName } from './auth-limits';
 import { DeviceCookies } from './device-cookies';
 import { KnownClients } from './known-clients';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { KeyValueStore } from '../../redis/key-value.store';
+import { KeyValueStore } from '../../state/key-value.store';
 import { sha256 } from '../../common/crypto/sha256';
 
 const REMEMBER_MS = 30 * 24 * 3600 * 1000;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
-import { KeyValueStore, type AtomicScript } from '../../redis/key-value.store';
+import { KeyValueStore, type AtomicScript } from '../../state/key-value.store';
 import { sha256 } from '../../common/crypto/sha256';
 
 /** KEYS: counter. ARGV: ttl ms. Counts one failure; the window starts with the first one. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AuditService } from '../../audit/audit.service';
 import { requestMetaOf } from '../../common/http/request-meta';
-import { KeyValueStore } from '../../redis/key-value.store';
+import { KeyValueStore } from '../../state/key-value.store';
 import { UsersService } from '../../users/users.service';
 import { emailOf } from './auth-limits';
 import { sha256 } from '../../common/crypto/sha256';

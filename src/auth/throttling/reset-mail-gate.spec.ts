@@ -1,5 +1,5 @@
 import type { AppConfig } from '../../config/app-config';
-import { MemoryKeyValueStore } from '../../redis/memory-key-value.store';
+import { MemoryKeyValueStore } from '../../state/memory-key-value.store';
 import { ResetMailGate } from './reset-mail-gate';
 
 describe('ResetMailGate', () => {

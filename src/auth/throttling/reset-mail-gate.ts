@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sha256 } from '../../common/crypto/sha256';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
-import { KeyValueStore, type AtomicScript } from '../../redis/key-value.store';
+import { KeyValueStore, type AtomicScript } from '../../state/key-value.store';
 
 /**
  * KEYS: the email's cooldown marker, the email + IP mail counter. ARGV: cooldown ms, counter

@@ -1,4 +1,4 @@
-import type { Role } from '../users/user.entity';
+import type { Role } from './roles';
 
 /** Who is calling, as the handlers see it: never `req.user`. */
 export interface UserPrincipal {

@@ -5,10 +5,10 @@ import {
   ApiSecurity,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../../docs/openapi';
-import type { ApiKeyScope } from '../../api-keys/scopes';
-import type { Role } from '../../users/user.entity';
-import { ErrorResponse } from '../../docs/error-response.dto';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../docs/openapi';
+import type { ApiKeyScope } from './scopes';
+import type { Role } from './roles';
+import { ErrorResponse } from '../docs/error-response.dto';
 
 export const AUTH_METADATA = 'auth:requirements';
 

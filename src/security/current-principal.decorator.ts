@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../principal';
+import type { Principal } from './principal';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 

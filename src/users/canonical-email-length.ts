@@ -1,5 +1,5 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { canonicalEmail, EMAIL_MAX_LENGTH } from '../../users/email';
+import { canonicalEmail, EMAIL_MAX_LENGTH } from './email';
 
 /**
  * The email (or part of one) is at most EMAIL_MAX_LENGTH characters once canonical: the column

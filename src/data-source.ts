@@ -5,15 +5,18 @@
  */
 import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/app-config';
-import { buildDataSourceOptions } from './data-source-options';
-import { EmbeddedPostgres } from './embedded/embedded-postgres';
+import { loadConfig } from './config/app-config';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { EmbeddedPostgres } from './database/embedded/embedded-postgres';
+import { ENTITIES } from './entities';
 
 async function createCliDataSource(): Promise<DataSource> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   if (config.database.url !== undefined) {
-    return new DataSource(buildDataSourceOptions({ url: config.database.url, embedded: false }));
+    return new DataSource(
+      buildDataSourceOptions({ url: config.database.url, embedded: false, entities: ENTITIES }),
+    );
   }
   const embedded = await EmbeddedPostgres.start(config.database.embeddedDataDir);
   // The CLI never closes what it did not open: stop the embedded server (PGlite flushes its
@@ -25,7 +28,9 @@ async function createCliDataSource(): Promise<DataSource> {
     stopping = true;
     void embedded.stop();
   });
-  return new DataSource(buildDataSourceOptions({ url: embedded.url, embedded: true }));
+  return new DataSource(
+    buildDataSourceOptions({ url: embedded.url, embedded: true, entities: ENTITIES }),
+  );
 }
 
 export default createCliDataSource();

@@ -1,6 +1,6 @@
-import { ApiKey } from '../api-keys/api-key.entity';
-import { AuditEvent } from '../audit/audit-event.entity';
-import { User } from '../users/user.entity';
+import { ApiKey } from './api-keys/api-key.entity';
+import { AuditEvent } from './audit/audit-event.entity';
+import { User } from './users/user.entity';
 
 /**
  * Every entity, listed once for the application and the migration CLI alike. Explicit imports
