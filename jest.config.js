@@ -16,6 +16,8 @@ module.exports = {
       roots: ['<rootDir>/src'],
       testMatch: ['**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      // One line saying that the atomic scripts' Lua bodies did not run (they do in test:services).
+      globalTeardown: '<rootDir>/src/state/unexercised-lua.teardown.ts',
     },
     {
       displayName: 'e2e',

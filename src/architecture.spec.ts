@@ -21,8 +21,19 @@ const LAYERS: readonly (readonly string[])[] = [
   ['auth'],
   // Features at the edge.
   ['admin', 'health', 'metrics'],
-  // Composition roots: what assembles the features into a program.
-  ['cli', 'entities', 'data-source', 'app.module', 'app.setup', 'http-server', 'main'],
+  // Composition roots: what assembles the features into a program (or, for the atomic-script
+  // contracts, into one test suite).
+  [
+    'cli',
+    'entities',
+    'data-source',
+    'app.module',
+    'app.setup',
+    'http-server',
+    'main',
+    'atomic-script-contracts.fixture',
+    'atomic-scripts.spec',
+  ],
 ];
 
 const SRC = __dirname;

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
+import { UsersService } from '../src/users/users.service';
 import {
   bearer,
   login,
@@ -10,6 +11,7 @@ import {
   type SignedIn,
   uniqueEmail,
 } from './support/accounts';
+import { SERVICES_MODE } from './support/services';
 import { createTestApp, type TestApp } from './support/test-app';
 
 const ADMIN_EMAIL = 'root-admin@example.com';
@@ -29,6 +31,14 @@ describe('admin', () => {
   it('creates the ADMIN_EMAIL account at boot, with the admin role', async () => {
     const res = await me(t, admin.accessToken).expect(200);
     expect(res.body).toMatchObject({ email: ADMIN_EMAIL, roles: ['user', 'admin'] });
+    // No one signed in created it: the audit log names the service itself as the actor.
+    const events = await t.app
+      .get(DataSource)
+      .getRepository(AuditEvent)
+      .findBy({ userId: admin.userId, type: 'user.registered' });
+    expect(events.map((e) => [e.actorType, e.actorId, e.reason, e.details])).toEqual([
+      ['system', null, 'bootstrap_admin', { roles: ['user', 'admin'] }],
+    ]);
   });
 
   it('lists users a page at a time and finds them by email', async () => {
@@ -136,6 +146,73 @@ describe('admin', () => {
     await refresh(t, asAdmin.refreshToken).expect(401);
   });
 
+  it('a removal that races a grant still ends the tokens that carry the granted role', async () => {
+    const rounds = SERVICES_MODE ? 20 : 6;
+    const users = t.app.get(UsersService);
+    const update = users.update.bind(users);
+    let gate: Promise<void> | null = null;
+    let arrived: (() => void) | null = null;
+    // In every other round the removal is held after it started and before it changes the row,
+    // until the grant is done and the user holds a token with the granted role: the interleaving
+    // in which a read-then-write removal sees no role to lose.
+    const spy = jest.spyOn(users, 'update').mockImplementation(async (id, changes) => {
+      if (changes.roles !== undefined && !changes.roles.includes('admin') && gate !== null) {
+        arrived?.();
+        await gate;
+      }
+      return update(id, changes);
+    });
+    const patch = (userId: string, roles: string[]) =>
+      t
+        .http()
+        .patch(`/api/v1/admin/users/${userId}`)
+        .set(...bearer(admin.accessToken))
+        .send({ roles })
+        .then((res) => res);
+    let refusalsChecked = 0;
+    try {
+      for (let round = 0; round < rounds; round += 1) {
+        const user = await register(t);
+        let open!: () => void;
+        const held = round % 2 === 0;
+        gate = held ? new Promise<void>((resolve) => (open = resolve)) : null;
+        const atGate = new Promise<void>((resolve) => (arrived = resolve));
+        const removal = patch(user.userId, ['user']);
+        if (held) await atGate;
+        const grant = patch(user.userId, ['user', 'admin']);
+        expect((await grant).status).toBe(200);
+        const refreshed = await refresh(t, user.refreshToken);
+        open?.();
+        expect((await removal).status).toBe(200);
+
+        const listed = await t
+          .http()
+          .get(`/api/v1/admin/users?email=${encodeURIComponent(user.email)}`)
+          .set(...bearer(admin.accessToken))
+          .expect(200);
+        const finalRoles = listed.body.items[0].roles as string[];
+        if (refreshed.status !== 200) continue; // the removal ended the session first
+        const token = refreshed.body.accessToken as string;
+        const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as {
+          roles: string[];
+        };
+        if (claims.roles.every((role) => finalRoles.includes(role))) continue;
+        refusalsChecked += 1;
+        await me(t, token).expect(401);
+        await t
+          .http()
+          .get('/api/v1/admin/users')
+          .set(...bearer(token))
+          .expect(401);
+      }
+    } finally {
+      gate = null;
+      spy.mockRestore();
+    }
+    // The held rounds always end with the role gone from a token that had it.
+    expect(refusalsChecked).toBeGreaterThanOrEqual(rounds / 2);
+  });
+
   it('refuses unknown roles and fields', async () => {
     const user = await register(t);
     await t
@@ -186,6 +263,11 @@ describe('admin', () => {
       .expect(204);
     await me(t, user.accessToken).expect(401);
     await refresh(t, user.refreshToken).expect(401);
+    const events = await t.app
+      .get(DataSource)
+      .getRepository(AuditEvent)
+      .findBy({ userId: user.userId, type: 'admin.logout_all' });
+    expect(events.map((e) => [e.actorType, e.actorId])).toEqual([['user', admin.userId]]);
   });
 
   describe('a user id in another spelling', () => {
@@ -209,7 +291,9 @@ describe('admin', () => {
       const mine = events.filter(
         (event) => event.userId?.toLowerCase() === victim.userId.toLowerCase(),
       );
-      expect(mine.map((event) => event.userId)).toEqual([victim.userId]);
+      expect(mine.map((event) => [event.userId, event.actorType])).toEqual([
+        [victim.userId, 'user'],
+      ]);
     });
 
     it('a role taken away through an upper-case id ends the sessions at once', async () => {
@@ -317,9 +401,10 @@ describe('admin', () => {
       .get(DataSource)
       .getRepository(AuditEvent)
       .find({ where: { userId: user.userId }, order: { createdAt: 'ASC' } });
-    expect(events.map((e) => [e.type, e.reason])).toEqual([
-      ['user.registered', null],
-      ['login.failed', 'bad_password'],
+    // The user's own doings have no separate actor.
+    expect(events.map((e) => [e.type, e.reason, e.actorType, e.actorId])).toEqual([
+      ['user.registered', null, null, null],
+      ['login.failed', 'bad_password', null, null],
     ]);
     expect(events[1]).toMatchObject({
       ip: expect.stringMatching(/127\.0\.0\.1/),

@@ -138,7 +138,10 @@ describe('API keys', () => {
         .getRepository(AuditEvent)
         .find({ where: { actorId: admin.userId }, order: { createdAt: 'ASC' } });
       const mine = events.filter((event) => event.details?.keyId === id);
-      expect(mine.map((event) => event.type)).toEqual(['api_key.created', 'api_key.revoked']);
+      expect(mine.map((event) => [event.type, event.actorType])).toEqual([
+        ['api_key.created', 'user'],
+        ['api_key.revoked', 'user'],
+      ]);
       expect(JSON.stringify(mine)).not.toContain(key.split('_')[2]);
     });
   });
@@ -221,8 +224,8 @@ describe('API keys', () => {
         .get(DataSource)
         .getRepository(AuditEvent)
         .findBy({ type: 'api_key.refused', actorId: id });
-      expect(events.map((event) => event.details)).toEqual([
-        { keyId: id, count: 3, bad_secret: 2, insufficient_scope: 1 },
+      expect(events.map((event) => [event.actorType, event.details])).toEqual([
+        ['api_key', { keyId: id, count: 3, bad_secret: 2, insufficient_scope: 1 }],
       ]);
     });
   });

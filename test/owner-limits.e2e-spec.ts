@@ -1,7 +1,8 @@
 import type { Response } from 'supertest';
+import { KnownClients } from '../src/auth/throttling/known-clients';
 import { PasswordHasher } from '../src/users/password-hasher';
 import { bearer, PASSWORD, register, uniqueEmail } from './support/accounts';
-import { mailsTo, tokenIn } from './support/outbox';
+import { lastMail, mailsTo, tokenIn } from './support/outbox';
 import { createTestApp, type TestApp } from './support/test-app';
 
 // Limits that a stolen token could outrun, or a third party could turn against the owner.
@@ -197,6 +198,81 @@ describe('the owner is not locked out by other people', () => {
     await loginFrom(freshIp(), email, PASSWORD).expect(200);
   });
 
+  /** Wrong logins from new addresses until the email-wide limit (10) answers 429. */
+  async function lockRest(email: string, counted: number) {
+    const ips = [freshIp(), freshIp()];
+    for (let i = counted; i < 10; i += 1) await loginFrom(ips[i % 2], email).expect(401);
+    expect429(await loginFrom(freshIp(), email), '10');
+  }
+
+  it('forgets every device and address of the account when its password is reset', async () => {
+    const { email, home, device } = await owner();
+    // Someone who has the password signs in once, from their own device and address.
+    const thief = freshIp();
+    const stolen = deviceCookieOf(await loginFrom(thief, email, PASSWORD).expect(200));
+
+    await forgotFrom(home, email).expect(202);
+    const mail = await lastMail(t, email, RESET_SUBJECT);
+    await t
+      .http()
+      .post('/api/v1/auth/password/reset')
+      .set('x-forwarded-for', home)
+      .send({ token: tokenIn(mail), password: NEW_PASSWORD })
+      .expect(204);
+    // The owner's first login after the reset makes the device theirs again.
+    const again = deviceCookieOf(
+      await loginFrom(home, email, NEW_PASSWORD, device.cookie).expect(200),
+    );
+    expect(again.cookie).toBe(device.cookie);
+    await lockRest(email, 3);
+
+    // The thief's device and address are under the lockout like any stranger's.
+    expect429(await loginFrom(freshIp(), email, WRONG, stolen.cookie), '10');
+    expect429(await loginFrom(thief, email, WRONG), '10');
+    // The owner's are not.
+    await loginFrom(freshIp(), email, NEW_PASSWORD, again.cookie).expect(200);
+    await loginFrom(home, email, NEW_PASSWORD).expect(200);
+  });
+
+  it('forgets them on a sign-out everywhere, even for a login that registers after it', async () => {
+    const { email, device } = await owner();
+    const thief = freshIp();
+    const signedIn = await loginFrom(thief, email, PASSWORD).expect(200);
+    const stolen = deviceCookieOf(signedIn);
+
+    // A login that opened its session before the sign-out everywhere, and registers its device
+    // and address only after it.
+    const clients = t.app.get(KnownClients);
+    const remember = clients.remember.bind(clients);
+    let reached!: () => void;
+    let release!: () => void;
+    const paused = new Promise<void>((resolve) => (reached = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(clients, 'remember').mockImplementationOnce(async (...args) => {
+      reached();
+      await released;
+      return remember(...args);
+    });
+    try {
+      const racing = loginFrom(freshIp(), email, PASSWORD, stolen.cookie).then((res) => res);
+      await paused;
+      await t
+        .http()
+        .post('/api/v1/auth/logout-all')
+        .set(...bearer(signedIn.body.accessToken))
+        .expect(204);
+      release();
+      expect((await racing).status).toBe(200);
+    } finally {
+      spy.mockRestore();
+    }
+
+    await lockRest(email, 2);
+    expect429(await loginFrom(freshIp(), email, WRONG, stolen.cookie), '10');
+    expect429(await loginFrom(thief, email, WRONG), '10');
+    expect429(await loginFrom(freshIp(), email, WRONG, device.cookie), '10');
+  });
+
   it('answers every forgot with 202 and sends one mail per cooldown, whose link still works', async () => {
     const { email, home } = await owner();
     const attackers = [freshIp(), freshIp(), freshIp()];
@@ -233,5 +309,48 @@ describe('the owner is not locked out by other people', () => {
     for (let i = 0; i < 10; i += 1) await forgotFrom(noisy, uniqueEmail('spray')).expect(202);
     expect429(await forgotFrom(noisy, email), '10');
     await forgotFrom(freshIp(), email).expect(202);
+  });
+});
+
+describe('the devices an account remembers', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: {
+        TRUST_PROXY,
+        THROTTLE_LOGIN_LIMIT: '5',
+        THROTTLE_LOGIN_EMAIL_LIMIT: '20',
+        THROTTLE_LOGIN_DEVICE_LIMIT: '6',
+        THROTTLE_LOGIN_TTL: '900',
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  const loginFrom = (ip: string, email: string, password = WRONG, cookie?: string) => {
+    const req = t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('x-auth-mode', 'body')
+      .set('x-forwarded-for', ip);
+    if (cookie !== undefined) void req.set('cookie', cookie);
+    return req.send({ email, password });
+  };
+
+  it('are at most 10: a password cannot mint device exemptions without end', async () => {
+    const email = uniqueEmail('many');
+    await t.http().post('/api/v1/auth/register').send({ email, password: PASSWORD }).expect(201);
+    const devices: string[] = [];
+    for (let i = 0; i < 11; i += 1)
+      devices.push(deviceCookieOf(await loginFrom(freshIp(), email, PASSWORD).expect(200)).cookie);
+    const ip = freshIp();
+    for (let i = 11; i < 20; i += 1) await loginFrom(i % 2 ? ip : freshIp(), email).expect(401);
+    expect429(await loginFrom(freshIp(), email), '20');
+
+    // The oldest device was pushed out by the eleventh; the ten newest stay exempt.
+    expect429(await loginFrom(freshIp(), email, PASSWORD, devices[0]), '20');
+    for (const cookie of devices.slice(1))
+      await loginFrom(freshIp(), email, PASSWORD, cookie).expect(200);
   });
 });

@@ -79,8 +79,10 @@ describe('password lifecycle and email verification', () => {
       const user = await register(t);
       const first = await resetToken(t, user.email);
       const second = await resetToken(t, user.email);
+      await resetToken(t, user.email);
+      await resetToken(t, user.email);
       const answers = [
-        await reset(t, first).expect(400), // superseded by the second request
+        await reset(t, first).expect(400), // superseded: three newer links were mailed since
         await reset(t, 'A'.repeat(43)).expect(400),
         await reset(t, 'not even a token').expect(400),
       ];
@@ -92,6 +94,32 @@ describe('password lifecycle and email verification', () => {
           message: 'The reset link is invalid or has expired',
         });
       }
+    });
+
+    it('keeps the newest three links live, and using one ends the others', async () => {
+      const user = await register(t);
+      // The owner's link, then two more requests (a stranger's, say) to the same mailbox.
+      const owners = await resetToken(t, user.email);
+      const later = [await resetToken(t, user.email), await resetToken(t, user.email)];
+      await reset(t, owners).expect(204);
+      await login(t, user.email, NEW_PASSWORD);
+      for (const token of later) {
+        const res = await reset(t, token, 'a different long passphrase').expect(400);
+        expect(res.body.code).toBe('invalid_reset_token');
+      }
+    });
+
+    it('ends every live reset link on a password change', async () => {
+      const user = await register(t);
+      const links = [await resetToken(t, user.email), await resetToken(t, user.email)];
+      await t
+        .http()
+        .post('/api/v1/auth/password/change')
+        .set(...bearer(user.accessToken))
+        .send({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD })
+        .expect(204);
+      for (const token of links) await reset(t, token, 'a different long passphrase').expect(400);
+      await login(t, user.email, NEW_PASSWORD);
     });
 
     it('keeps the token when the new password is too weak', async () => {

@@ -45,18 +45,20 @@ export class AdminUsersService {
     ) {
       throw new SelfLockoutError();
     }
-    const user = await this.users.update(before.id, changes);
-    const lostRole = before.roles.some((role) => !user.roles.includes(role));
+    // The roles before and after come from the one statement that changed them, not from the
+    // read above: a grant by another admin in between must count as a role this removal takes.
+    const { user, rolesBefore, rolesAfter } = await this.users.update(before.id, changes);
+    const lostRole = rolesBefore.some((role) => !rolesAfter.includes(role));
     // Disabling, or taking a role away, ends every session and access token at once: a token
     // must not keep a right its holder no longer has. A granted role needs no hurry: it comes
     // with the next refresh.
     if (changes.disabled === true || lostRole)
-      await this.sessions.logoutAll(user.id, meta, admin.userId);
+      await this.sessions.logoutAll(user.id, meta, { type: 'user', id: admin.userId });
     await this.audit.record(
       {
         type: 'admin.user_updated',
         userId: user.id,
-        actorId: admin.userId,
+        actor: { type: 'user', id: admin.userId },
         details: { ...changes },
       },
       meta,
@@ -66,6 +68,6 @@ export class AdminUsersService {
 
   async logoutAll(id: string, admin: UserPrincipal, meta: RequestMeta): Promise<void> {
     const user = await this.users.getById(id);
-    await this.sessions.logoutAll(user.id, meta, admin.userId);
+    await this.sessions.logoutAll(user.id, meta, { type: 'user', id: admin.userId });
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SYSTEM_ACTOR } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
 import { UsersService } from '../users/users.service';
@@ -13,6 +15,7 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -20,7 +23,15 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
     if (email === undefined || password === undefined) return;
     if ((await this.users.findByEmail(email)) !== null) return;
     try {
-      await this.users.create({ email, password, roles: ['user', 'admin'] });
+      const user = await this.users.create({ email, password, roles: ['user', 'admin'] });
+      // No one signed in created this account: the service did, from its configuration.
+      await this.audit.record({
+        type: 'user.registered',
+        userId: user.id,
+        actor: SYSTEM_ACTOR,
+        reason: 'bootstrap_admin',
+        details: { roles: user.roles },
+      });
       this.logger.log(`Created the admin account ${email.trim().toLowerCase()}`);
     } catch (error) {
       if (error instanceof WeakPasswordError)

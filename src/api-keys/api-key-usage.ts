@@ -1,10 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { BackgroundTasks } from '../common/background/background-tasks';
 import { MetricsService } from '../common/metrics/metrics.service';
-import { ApiKey } from './api-key.entity';
+import { ApiKeyRepository } from './api-key.repository';
 
 /** Why a presented key with a known id was refused. */
 export type RefusalReason =
@@ -26,7 +24,7 @@ export class ApiKeyUsage implements OnModuleInit, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly keys: ApiKeyRepository,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
     private readonly background: BackgroundTasks,
@@ -47,7 +45,7 @@ export class ApiKeyUsage implements OnModuleInit, BeforeApplicationShutdown {
     this.lastWritten.set(id, now);
     this.background.run(`Writing last_used_at of key ${id}`, async () => {
       try {
-        await this.keys.update({ id }, { lastUsedAt: new Date(now) });
+        await this.keys.touchLastUsed(id, new Date(now));
       } catch (error) {
         this.lastWritten.delete(id); // try again on the next use
         throw error;
@@ -70,7 +68,7 @@ export class ApiKeyUsage implements OnModuleInit, BeforeApplicationShutdown {
       const count = Object.values(counts).reduce((sum, n) => sum + n, 0);
       await this.audit.record({
         type: 'api_key.refused',
-        actorId: id,
+        actor: { type: 'api_key', id },
         details: { keyId: id, count, ...counts },
       });
     }

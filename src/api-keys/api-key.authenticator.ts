@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { ApiKeyPrincipal } from '../security/principal';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
+import { limitFor } from '../rate-limit/limits';
 import { RateLimitedError } from '../rate-limit/rate-limited.error';
-import { RateLimiter, type RateLimitState } from '../rate-limit/rate-limiter';
-import { ApiKey, rateLimitOf } from './api-key.entity';
+import type { RateLimitState } from '../rate-limit/rate-limit-headers';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import { rateLimitOf } from './api-key.entity';
 import { ApiKeyCache, type ApiKeyRecord } from './api-key.cache';
 import { InvalidApiKeyError } from './api-key.errors';
 import { apiKeySecretMatches, parseApiKey } from './api-key-format';
 import { ApiKeyPepper } from './api-key-pepper';
+import { ApiKeyRepository } from './api-key.repository';
+import { apiKeyStatus } from './api-key.rules';
 import { ApiKeyUsage, type RefusalReason } from './api-key-usage';
 
 export interface AuthenticatedApiKey {
@@ -26,7 +28,7 @@ export interface AuthenticatedApiKey {
 @Injectable()
 export class ApiKeyAuthenticator {
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly keys: ApiKeyRepository,
     @InjectConfig() private readonly config: AppConfig,
     private readonly cache: ApiKeyCache,
     private readonly pepper: ApiKeyPepper,
@@ -44,17 +46,14 @@ export class ApiKeyAuthenticator {
       !apiKeySecretMatches(parts.secret, key.secretHash, this.pepper.value)
     )
       this.refuse(key.id, 'bad_secret');
-    if (key.revoked) this.refuse(key.id, 'revoked');
-    if (key.expiresAt !== null && key.expiresAt <= now) this.refuse(key.id, 'expired');
+    const status = apiKeyStatus(key, now);
+    if (status !== 'active') this.refuse(key.id, status);
 
-    const limit = key.rateLimit ?? this.config.apiKeys.defaultRateLimit;
+    // The `api-key` row of the limits table, unless the key has a limit of its own.
+    const limit = { ...limitFor('api-key', `api-key:${key.id}`, this.config), ...key.rateLimit };
     let rateLimit: RateLimitState;
     try {
-      rateLimit = await this.rateLimiter.consume({
-        name: 'api-key',
-        key: `api-key:${key.id}`,
-        ...limit,
-      });
+      rateLimit = await this.rateLimiter.consume(limit);
     } catch (error) {
       if (error instanceof RateLimitedError) this.usage.refused(key.id, 'rate_limited');
       throw error;
@@ -77,7 +76,7 @@ export class ApiKeyAuthenticator {
   }
 
   private async load(id: string): Promise<ApiKeyRecord | null> {
-    const key = await this.keys.findOneBy({ id });
+    const key = await this.keys.findById(id);
     if (key === null) return null;
     return {
       id: key.id,
@@ -86,8 +85,8 @@ export class ApiKeyAuthenticator {
       secretHash: key.secretHash,
       scopes: key.scopes,
       rateLimit: rateLimitOf(key),
-      expiresAt: key.expiresAt?.getTime() ?? null,
-      revoked: key.revokedAt !== null,
+      expiresAt: key.expiresAt,
+      revokedAt: key.revokedAt,
     };
   }
 }

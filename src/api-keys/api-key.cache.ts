@@ -11,9 +11,9 @@ export interface ApiKeyRecord {
   secretHash: string;
   scopes: ApiKeyScope[];
   rateLimit: { limit: number; ttlSeconds: number } | null;
-  /** Epoch milliseconds, or null for no expiry; checked on every request, cached or not. */
-  expiresAt: number | null;
-  revoked: boolean;
+  /** As stored; `apiKeyStatus` checks both on every request, cached or not. */
+  expiresAt: Date | null;
+  revokedAt: Date | null;
 }
 
 /** How long an entry may serve requests without a database read. */

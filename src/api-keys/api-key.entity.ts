@@ -11,8 +11,6 @@ import {
 import { User } from '../users/user.entity';
 import type { ApiKeyScope } from '../security/scopes';
 
-export type ApiKeyStatus = 'active' | 'expired' | 'revoked';
-
 /**
  * An API key as stored: its public id (the `<keyId>` part of the key) and an HMAC of its secret,
  * never the secret. A rotated key points at its successor and expires when its grace ends.
@@ -72,15 +70,6 @@ export class ApiKey {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
-}
-
-export function apiKeyStatus(
-  key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>,
-  now = Date.now(),
-): ApiKeyStatus {
-  if (key.revokedAt !== null) return 'revoked';
-  if (key.expiresAt !== null && key.expiresAt.getTime() <= now) return 'expired';
-  return 'active';
 }
 
 /** The key's own limit, or null when it uses the default. */

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { UserPrincipal } from '../security/principal';
-import { RequestValidationError } from '../common/errors/request-validation.error';
 import type { RequestMeta } from '../common/http/request-meta';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
-import { ApiKey, apiKeyStatus } from './api-key.entity';
+import type { ApiKey } from './api-key.entity';
 import { ApiKeyCache } from './api-key.cache';
-import { ApiKeyNotActiveError, ApiKeyNotFoundError } from './api-key.errors';
+import { ApiKeyNotFoundError } from './api-key.errors';
+import { ApiKeyRepository, type NewApiKey } from './api-key.repository';
+import { checkNewKeyExpiry, rotationEnd } from './api-key.rules';
 import { generateApiKey, hashApiKeySecret } from './api-key-format';
 import { ApiKeyPepper } from './api-key-pepper';
 import type { CreateApiKeyDto } from './dto/api-keys.dto';
@@ -24,8 +23,7 @@ export interface IssuedApiKey {
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: ApiKeyRepository,
     @InjectConfig() private readonly config: AppConfig,
     private readonly pepper: ApiKeyPepper,
     private readonly cache: ApiKeyCache,
@@ -38,9 +36,7 @@ export class ApiKeysService {
     meta: RequestMeta,
     now = Date.now(),
   ): Promise<IssuedApiKey> {
-    if (input.expiresAt !== undefined && input.expiresAt.getTime() <= now) {
-      throw new RequestValidationError([{ field: 'expiresAt', problem: 'must be in the future' }]);
-    }
+    checkNewKeyExpiry(input.expiresAt, now);
     const issued = this.issue({
       name: input.name,
       scopes: input.scopes ?? [],
@@ -55,7 +51,7 @@ export class ApiKeysService {
     await this.audit.record(
       {
         type: 'api_key.created',
-        actorId: admin.userId,
+        actor: { type: 'user', id: admin.userId },
         details: {
           keyId: issued.record.id,
           name: issued.record.name,
@@ -67,17 +63,12 @@ export class ApiKeysService {
     return { record: await this.get(issued.record.id), key: issued.key };
   }
 
-  async list(page: number, limit: number): Promise<{ items: ApiKey[]; total: number }> {
-    const [items, total] = await this.keys.findAndCount({
-      order: { createdAt: 'DESC', id: 'ASC' },
-      skip: (page - 1) * limit,
-      take: limit,
-    });
-    return { items, total };
+  list(page: number, limit: number): Promise<{ items: ApiKey[]; total: number }> {
+    return this.keys.page(page, limit);
   }
 
   async get(id: string): Promise<ApiKey> {
-    const key = await this.keys.findOneBy({ id });
+    const key = await this.keys.findById(id);
     if (key === null) throw new ApiKeyNotFoundError();
     return key;
   }
@@ -94,16 +85,9 @@ export class ApiKeysService {
     meta: RequestMeta,
     now = Date.now(),
   ): Promise<IssuedApiKey> {
-    const issued = await this.dataSource.transaction(async (manager) => {
-      const old = await manager.findOne(ApiKey, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
+    const issued = await this.keys.rotate(id, (old) => {
       if (old === null) throw new ApiKeyNotFoundError();
-      const status = apiKeyStatus(old, now);
-      if (status !== 'active') throw new ApiKeyNotActiveError(status);
-      if (old.replacedById !== null) throw new ApiKeyNotActiveError('already rotated');
-
+      const oldExpiresAt = rotationEnd(old, graceSeconds, now);
       const successor = this.issue({
         name: old.name,
         scopes: old.scopes,
@@ -112,19 +96,14 @@ export class ApiKeysService {
         expiresAt: old.expiresAt,
         createdById: admin.userId,
       });
-      await manager.insert(ApiKey, successor.record);
-      const graceEnds = new Date(now + graceSeconds * 1000);
-      const expiresAt =
-        old.expiresAt !== null && old.expiresAt < graceEnds ? old.expiresAt : graceEnds;
-      await manager.update(ApiKey, { id }, { expiresAt, replacedById: successor.record.id });
-      return successor;
+      return { successor: successor.record, oldExpiresAt, result: successor };
     });
     await this.cache.invalidate(id);
     await this.cache.invalidate(issued.record.id);
     await this.audit.record(
       {
         type: 'api_key.rotated',
-        actorId: admin.userId,
+        actor: { type: 'user', id: admin.userId },
         details: { keyId: id, newKeyId: issued.record.id, graceSeconds },
       },
       meta,
@@ -134,29 +113,29 @@ export class ApiKeysService {
 
   /** Idempotent: revoking a revoked key changes nothing and answers the same. */
   async revoke(id: string, admin: UserPrincipal, meta: RequestMeta): Promise<void> {
-    const result = await this.keys.update(
-      { id, revokedAt: IsNull() },
-      { revokedAt: () => 'now()' },
-    );
-    if (result.affected === 0) {
+    if (!(await this.keys.revoke(id))) {
       await this.get(id); // 404 for an unknown id; an already revoked key is fine
       return;
     }
     await this.cache.invalidate(id);
     await this.audit.record(
-      { type: 'api_key.revoked', actorId: admin.userId, details: { keyId: id } },
+      {
+        type: 'api_key.revoked',
+        actor: { type: 'user', id: admin.userId },
+        details: { keyId: id },
+      },
       meta,
     );
   }
 
   private issue(
     fields: Omit<
-      ApiKey,
-      'id' | 'prefix' | 'secretHash' | 'revokedAt' | 'lastUsedAt' | 'replacedById' | 'createdAt'
+      NewApiKey,
+      'id' | 'prefix' | 'secretHash' | 'revokedAt' | 'lastUsedAt' | 'replacedById'
     >,
-  ): IssuedApiKey {
+  ): { record: NewApiKey; key: string } {
     const { keyId, secret, key } = generateApiKey(this.config.apiKeys.prefix);
-    const record = this.keys.create({
+    const record: NewApiKey = {
       ...fields,
       id: keyId,
       prefix: this.config.apiKeys.prefix,
@@ -164,7 +143,7 @@ export class ApiKeysService {
       revokedAt: null,
       lastUsedAt: null,
       replacedById: null,
-    });
+    };
     return { record, key };
   }
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { AuditActorType } from './audit-actor';
 
 export const AUDIT_EVENT_TYPES = [
   'user.registered',
@@ -30,6 +31,11 @@ export type AuditDetails = Record<string, string | number | boolean | null | str
 @Entity({ name: 'audit_events' })
 @Index('IX_audit_events_user_created', ['userId', 'createdAt'])
 @Index('IX_audit_events_type_created', ['type', 'createdAt'])
+// A user or an API key is always named by its id; the service itself has none; no type, no id.
+@Check(
+  'CHK_audit_events_actor',
+  `("actor_type" IS NULL AND "actor_id" IS NULL) OR ("actor_type" = 'system' AND "actor_id" IS NULL) OR ("actor_type" IN ('user', 'api_key') AND "actor_id" IS NOT NULL)`,
+)
 export class AuditEvent {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -41,7 +47,14 @@ export class AuditEvent {
   @Column({ name: 'user_id', type: 'uuid', nullable: true })
   userId!: string | null;
 
-  /** Who acted, when it is not the user: an admin's user id, or an API key id. */
+  /**
+   * Who acted, when it is not the user concerned: `user` (an admin), `api_key`, or `system` (the
+   * service itself). Null when the event has no separate actor. See AuditActor.
+   */
+  @Column({ name: 'actor_type', type: 'varchar', length: 16, nullable: true })
+  actorType!: AuditActorType | null;
+
+  /** The acting user's id or API key's id; null for `system` and when there is no actor. */
   @Column({ name: 'actor_id', type: 'varchar', length: 64, nullable: true })
   actorId!: string | null;
 

@@ -7,6 +7,7 @@ import type { RequestMeta } from '../common/http/request-meta';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
 import { MetricsService } from '../common/metrics/metrics.service';
+import { actorColumns, type AuditActor } from './audit-actor';
 import { AuditEvent, type AuditDetails, type AuditEventType } from './audit-event.entity';
 import { AuditBacklog, type DropReason } from './audit-backlog';
 import { isTransientDatabaseError } from './transient-database-error';
@@ -14,7 +15,8 @@ import { isTransientDatabaseError } from './transient-database-error';
 export interface AuditEntry {
   type: AuditEventType;
   userId?: string | null;
-  actorId?: string | null;
+  /** Who acted, when it is not the user concerned (an admin, an API key, the service itself). */
+  actor?: AuditActor;
   reason?: string;
   details?: AuditDetails;
 }
@@ -74,7 +76,7 @@ export class AuditService implements BeforeApplicationShutdown {
     const event = this.events.create({
       type: entry.type,
       userId: entry.userId ?? null,
-      actorId: entry.actorId ?? null,
+      ...actorColumns(entry.actor),
       reason: entry.reason ?? null,
       details: entry.details ?? null,
       ip: meta?.ip ?? null,

@@ -111,8 +111,10 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponse> {
-    const issued = await this.login.login(body, meta);
-    this.devices.issue(request, reply, canonicalEmail(body.email));
+    const email = canonicalEmail(body.email);
+    const device = this.devices.idFor(request, email);
+    const issued = await this.login.login(body, meta, device);
+    this.devices.issue(reply, device, email);
     return this.respond(issued, request, reply);
   }
 

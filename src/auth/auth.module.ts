@@ -7,6 +7,11 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RATE_LIMIT_STORAGE } from '../rate-limit/rate-limiter';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { AuditModule } from '../audit/audit.module';
+import { BackgroundModule } from '../common/background/background.module';
+import { MailModule } from '../mail/mail.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { RedisModule } from '../state/redis.module';
 import { SecretsModule } from '../common/crypto/secrets.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
@@ -41,7 +46,13 @@ import { ResetMailGate } from './throttling/reset-mail-gate';
     TokensModule,
     ApiKeysModule,
     SecretsModule,
+    AuditModule,
+    BackgroundModule,
+    MailModule,
+    RateLimitModule,
+    RedisModule,
     ThrottlerModule.forRootAsync({
+      imports: [RateLimitModule],
       inject: [APP_CONFIG, RATE_LIMIT_STORAGE],
       useFactory: (config: AppConfig, storage: ThrottlerStorage) => ({
         throttlers: authThrottlers(config),

@@ -7,14 +7,12 @@ import { InjectConfig } from '../config/config.module';
 import { Mailer } from '../mail/mailer';
 import { mails } from '../mail/templates';
 import { RateLimitedError } from '../rate-limit/rate-limited.error';
-import { rateLimitHeaders } from '../rate-limit/rate-limiter';
-import { KeyValueStore } from '../state/key-value.store';
+import { limitFor } from '../rate-limit/limits';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import { OneTimeTokenStore } from '../tokens/one-time-token.store';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { EmailAlreadyVerifiedError, InvalidLinkTokenError } from './auth.errors';
-
-const RESEND_COOLDOWN_MS = 60_000;
 
 /** A single-use link mailed at registration (and on request) proves the address is the user's. */
 @Injectable()
@@ -25,7 +23,7 @@ export class EmailVerificationService {
     private readonly mailer: Mailer,
     private readonly audit: AuditService,
     private readonly background: BackgroundTasks,
-    private readonly store: KeyValueStore,
+    private readonly limiter: RateLimiter,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -38,15 +36,16 @@ export class EmailVerificationService {
     });
   }
 
-  /** At most one link a minute per user: resend must not become a way to flood a mailbox. */
+  /** At most one link a minute per user (the `email-resend` limit): resend must not flood a mailbox. */
   async resend(userId: string, meta: RequestMeta): Promise<void> {
     const user = await this.users.getById(userId);
     if (user.emailVerifiedAt !== null) throw new EmailAlreadyVerifiedError();
-    const cooldown = `verify-resend:${user.id}`;
-    if (!(await this.store.setIfAbsent(cooldown, '1', RESEND_COOLDOWN_MS))) {
-      const wait = Math.max(1, Math.ceil((await this.store.pttl(cooldown)) / 1000));
+    try {
+      await this.limiter.consume(limitFor('email-resend', `verify-resend:${user.id}`, this.config));
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
       throw new RateLimitedError(
-        rateLimitHeaders({ limit: 1, remaining: 0, resetSeconds: wait }, wait),
+        error.headers,
         'A verification link was sent a moment ago; try again later',
       );
     }

@@ -57,9 +57,11 @@ export class LoginService {
   /**
    * Never tells a wrong password from an unknown email or a disabled account: same status, same
    * body, the same bcrypt work (a dummy hash stands in for a missing user) and the same
-   * progressive delay. The rate limits ran before this, in AuthThrottlerGuard.
+   * progressive delay. The rate limits ran before this, in AuthThrottlerGuard. `deviceId` names
+   * the client's device cookie (DeviceCookies): a successful login registers it, with the
+   * address, among the account's known clients.
    */
-  async login(input: LoginDto, meta: RequestMeta): Promise<IssuedTokens> {
+  async login(input: LoginDto, meta: RequestMeta, deviceId?: string): Promise<IssuedTokens> {
     const email = canonicalEmail(input.email);
     const { user, generation } = await this.userAndGeneration(email);
     const passwordOk = await this.users.verifyPassword(user, input.password);
@@ -70,7 +72,6 @@ export class LoginService {
       throw new InvalidCredentialsError();
     }
     await this.delay.succeeded(email);
-    await this.knownClients.remember(email, meta.ip);
     if (this.config.mail.requireEmailVerification && user.emailVerifiedAt === null) {
       await this.audit.record(
         { type: 'login.failed', userId: user.id, reason: 'email_not_verified' },
@@ -88,6 +89,13 @@ export class LoginService {
       );
       throw new InvalidCredentialsError();
     }
+    // Under the generation the session was opened under, never a later one: a reset that ran
+    // since then has forgotten the account's clients, and this login must not bring its back.
+    await this.knownClients.remember(
+      email,
+      { userId: user.id, generation },
+      { ip: meta.ip, deviceId },
+    );
     await this.audit.record({ type: 'login.succeeded', userId: user.id }, meta);
     return tokens;
   }

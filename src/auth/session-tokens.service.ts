@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { AuditActor } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../common/http/request-meta';
 import type { AppConfig } from '../config/app-config';
@@ -124,13 +125,13 @@ export class SessionTokensService {
   }
 
   /** Ends every session of the user and every access token issued until now (a new generation). */
-  async logoutAll(userId: string, meta: RequestMeta, actorId?: string): Promise<number> {
+  async logoutAll(userId: string, meta: RequestMeta, actor?: AuditActor): Promise<number> {
     const ended = await this.endEverything(userId);
     await this.audit.record(
       {
-        type: actorId === undefined ? 'logout.all' : 'admin.logout_all',
+        type: actor === undefined ? 'logout.all' : 'admin.logout_all',
         userId,
-        actorId,
+        actor,
         details: { sessions: ended },
       },
       meta,

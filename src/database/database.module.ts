@@ -1,29 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseEndpoint } from './database-endpoint';
-import { DatabaseHealth } from './database.health';
+import { DatabaseEndpointModule } from './database-endpoint.module';
 import { runMigrations } from './migrations-runner';
-
-@Module({
-  providers: [
-    {
-      provide: DatabaseEndpoint,
-      inject: [APP_CONFIG, ModuleRef],
-      useFactory: (config: AppConfig, moduleRef: ModuleRef) =>
-        DatabaseEndpoint.open(config, async () => {
-          const dataSource = moduleRef.get(DataSource, { strict: false });
-          if (dataSource.isInitialized) await dataSource.destroy();
-        }),
-    },
-  ],
-  exports: [DatabaseEndpoint],
-})
-class DatabaseEndpointModule {}
 
 /** PostgreSQL through TypeORM: a real server, or the embedded one; migrations at boot. */
 @Module({})
@@ -32,7 +14,6 @@ export class DatabaseModule {
   static forRoot(config: AppConfig, entities: DataSourceOptions['entities']): DynamicModule {
     return {
       module: DatabaseModule,
-      global: true,
       imports: [
         DatabaseEndpointModule,
         TypeOrmModule.forRootAsync({
@@ -57,8 +38,6 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [DatabaseHealth],
-      exports: [DatabaseHealth],
     };
   }
 }

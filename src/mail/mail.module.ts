@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { BackgroundModule } from '../common/background/background.module';
 import { BackgroundTasks } from '../common/background/background-tasks';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -6,8 +7,8 @@ import { Mailer } from './mailer';
 import { OutboxMailer } from './outbox.mailer';
 import { SmtpMailer } from './smtp.mailer';
 
-@Global()
 @Module({
+  imports: [BackgroundModule],
   providers: [
     OutboxMailer,
     {

@@ -1,11 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { MetricsServiceModule } from '../common/metrics/metrics-service.module';
 import { MetricsController } from './metrics.controller';
-import { MetricsService } from '../common/metrics/metrics.service';
 
-@Global()
 @Module({
+  imports: [MetricsServiceModule],
   controllers: [MetricsController],
-  providers: [MetricsService],
-  exports: [MetricsService],
 })
 export class MetricsModule {}

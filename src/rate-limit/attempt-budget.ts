@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { sha256 } from '../common/crypto/sha256';
 import { KeyValueStore, type AtomicScript } from '../state/key-value.store';
 import { RateLimitedError } from './rate-limited.error';
-import { rateLimitHeaders, type RateLimit } from './rate-limiter';
+import { tooManyRequestsHeaders } from './rate-limit-headers';
+import type { RateLimit } from './rate-limiter';
 
 /**
  * KEYS: counter. ARGV: limit, window ms. Takes one slot when fewer than `limit` are taken and
@@ -69,10 +70,7 @@ export class AttemptBudget {
     const key = `budget:${limit.name}:${sha256(limit.key)}`;
     const answer = await this.store.run(reserveSlot, [key], [limit.limit, limit.ttlSeconds * 1000]);
     if (answer < 0) {
-      const seconds = Math.max(1, Math.ceil(-answer / 1000));
-      throw new RateLimitedError(
-        rateLimitHeaders({ limit: limit.limit, remaining: 0, resetSeconds: seconds }, seconds),
-      );
+      throw new RateLimitedError(tooManyRequestsHeaders(limit.limit, -answer / 1000));
     }
     return { key };
   }

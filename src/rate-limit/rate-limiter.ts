@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import { tooManyRequestsHeaders, type RateLimitState } from './rate-limit-headers';
 import { RateLimitedError } from './rate-limited.error';
 
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
@@ -11,13 +12,6 @@ export interface RateLimit {
   key: string;
   limit: number;
   ttlSeconds: number;
-}
-
-export interface RateLimitState {
-  limit: number;
-  remaining: number;
-  /** Seconds until the window ends. */
-  resetSeconds: number;
 }
 
 /**
@@ -34,13 +28,7 @@ export class RateLimiter {
     const ttlMs = limit.ttlSeconds * 1000;
     const record = await this.storage.increment(limit.key, ttlMs, limit.limit, ttlMs, limit.name);
     if (record.isBlocked) {
-      const retryAfter = Math.max(1, record.timeToBlockExpire);
-      throw new RateLimitedError(
-        rateLimitHeaders(
-          { limit: limit.limit, remaining: 0, resetSeconds: retryAfter },
-          retryAfter,
-        ),
-      );
+      throw new RateLimitedError(tooManyRequestsHeaders(limit.limit, record.timeToBlockExpire));
     }
     return {
       limit: limit.limit,
@@ -48,17 +36,4 @@ export class RateLimiter {
       resetSeconds: Math.max(0, record.timeToExpire),
     };
   }
-}
-
-/** `RateLimit-Limit/Remaining/Reset` (IETF draft), plus `Retry-After` on a refusal. */
-export function rateLimitHeaders(
-  state: RateLimitState,
-  retryAfterSeconds?: number,
-): Record<string, string> {
-  return {
-    'ratelimit-limit': String(state.limit),
-    'ratelimit-remaining': String(state.remaining),
-    'ratelimit-reset': String(state.resetSeconds),
-    ...(retryAfterSeconds !== undefined && { 'retry-after': String(retryAfterSeconds) }),
-  };
 }

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AtomicScript, KeyValueStore } from './key-value.store';
+import { scriptContract, type TestClock } from './script-contract.fixture';
 
 /** Moves a value from one key to another if the source holds the expected value. */
 const compareAndMove: AtomicScript<boolean> = {
@@ -34,19 +35,18 @@ const addAndList: AtomicScript<string[]> = {
 
 /**
  * The behaviour every KeyValueStore must have, run against the memory and Redis implementations
- * alike. `makeStore` returns a store whose keys no other test sees.
+ * alike. Each test gets a store whose keys no other test sees.
  */
-export function keyValueStoreContract(
-  name: string,
-  makeStore: () => Promise<KeyValueStore>,
-  cleanup: () => Promise<void>,
-): void {
-  describe(`KeyValueStore contract: ${name}`, () => {
+export const keyValueStoreContract = scriptContract(
+  'KeyValueStore',
+  // Scripts of its own: the primitives every atomic script is built on.
+  [compareAndMove.name, addAndList.name],
+  (current) => {
     let store: KeyValueStore;
-    beforeEach(async () => {
-      store = await makeStore();
+    let clock: TestClock;
+    beforeEach(() => {
+      ({ store, clock } = current());
     });
-    afterAll(cleanup);
 
     it('reads back what it stored, and null for a missing key', async () => {
       await store.set('a', '1');
@@ -57,12 +57,16 @@ export function keyValueStoreContract(
     });
 
     it('forgets a value when its TTL runs out', async () => {
-      await store.set('short', 'x', 50);
+      await store.set('short', 'x', 60_000);
       await expect(store.get('short')).resolves.toBe('x');
       const ttl = await store.pttl('short');
       expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(50);
-      await delay(120);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      await clock.advance(20_000);
+      const later = await store.pttl('short');
+      expect(later).toBeGreaterThan(0);
+      expect(later).toBeLessThanOrEqual(40_000);
+      await clock.advance(40_000);
       await expect(store.get('short')).resolves.toBeNull();
       await expect(store.pttl('short')).resolves.toBe(-2);
     });
@@ -122,5 +126,5 @@ export function keyValueStoreContract(
     it('answers a ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
-  });
-}
+  },
+);

@@ -1,10 +1,6 @@
-import { keyValueStoreContract } from './key-value.store.contract';
 import { MemoryKeyValueStore } from './memory-key-value.store';
-import { memoryStores } from './memory-stores.fixture';
 
-const { make, closeAll } = memoryStores();
-keyValueStoreContract('memory', make, closeAll);
-
+// The KeyValueStore contract runs against this store in src/atomic-scripts.spec.ts.
 describe('MemoryKeyValueStore', () => {
   it('refuses a string read of a set, as Redis does', async () => {
     const store = new MemoryKeyValueStore();

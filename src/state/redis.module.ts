@@ -1,4 +1,4 @@
-import { Global, Module, OnApplicationShutdown, Inject } from '@nestjs/common';
+import { Module, OnApplicationShutdown, Inject } from '@nestjs/common';
 import { KeyValueStore } from './key-value.store';
 import { MemoryKeyValueStore } from './memory-key-value.store';
 import { RedisConnection } from './redis-connection';
@@ -8,7 +8,6 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
 /** Shared state: Redis when REDIS_URL is set, process memory otherwise. */
-@Global()
 @Module({
   providers: [
     RedisConnection,

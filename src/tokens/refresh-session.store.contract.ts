@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyValueStore } from '../state/key-value.store';
+import { scriptContract, type TestClock } from '../state/script-contract.fixture';
+import {
+  createSession,
+  endSession,
+  endSessionByToken,
+  listSessions,
+  rotateSession,
+  startNewGeneration,
+} from './refresh-session.scripts';
 import { RefreshSessionStore, type IssuedRefreshToken } from './refresh-session.store';
 import type { RefreshTokenCodec, RefreshTokenParts } from './refresh-token';
 import { testRefreshTokenCodec } from './refresh-token-codec.fixture';
@@ -12,13 +21,19 @@ const origin = { userAgent: 'test-agent', ip: '203.0.113.9' };
  * The rules of refresh sessions (docs/auth.md → Refresh tokens and sessions), held against the memory store and
  * Redis alike: their atomic scripts are written twice and must agree.
  */
-export function refreshSessionStoreContract(
-  name: string,
-  makeStore: () => Promise<KeyValueStore>,
-  cleanup: () => Promise<void>,
-): void {
-  describe(`RefreshSessionStore contract: ${name}`, () => {
+export const refreshSessionStoreContract = scriptContract(
+  'RefreshSessionStore',
+  [
+    createSession.name,
+    rotateSession.name,
+    endSessionByToken.name,
+    endSession.name,
+    startNewGeneration.name,
+    listSessions.name,
+  ],
+  (current) => {
     let store: KeyValueStore;
+    let clock: TestClock;
     let codec: RefreshTokenCodec;
     let sessions: RefreshSessionStore;
     const parts = (token: string): RefreshTokenParts => {
@@ -27,7 +42,7 @@ export function refreshSessionStoreContract(
       return parsed;
     };
     /** Opens a session under the user's current generation; fails the test when refused. */
-    const open = async (userId: string, now = Date.now()): Promise<IssuedRefreshToken> => {
+    const open = async (userId: string, now = clock.now()): Promise<IssuedRefreshToken> => {
       const issued = await sessions.create(
         userId,
         await sessions.generation(userId),
@@ -38,7 +53,7 @@ export function refreshSessionStoreContract(
       if (issued === null) throw new Error('the session was refused');
       return issued;
     };
-    const rotated = async (token: string, now = Date.now()): Promise<string> => {
+    const rotated = async (token: string, now = clock.now()): Promise<string> => {
       const rotation = await sessions.rotate(parts(token), 10_000, now);
       if (rotation.result !== 'rotated')
         throw new Error(`expected a rotation, got ${rotation.result}`);
@@ -48,15 +63,14 @@ export function refreshSessionStoreContract(
     beforeAll(async () => {
       codec = await testRefreshTokenCodec();
     });
-    beforeEach(async () => {
-      store = await makeStore();
+    beforeEach(() => {
+      ({ store, clock } = current());
       sessions = new RefreshSessionStore(store, codec);
     });
-    afterAll(cleanup);
 
     it('opens a session that lists with where it came from', async () => {
       const userId = randomUUID();
-      const now = Date.now();
+      const now = clock.now();
       const { token, session } = await open(userId, now);
       expect(parts(token)).toMatchObject({ userId, sessionId: session.id });
       const [listed] = await sessions.list(userId);
@@ -73,7 +87,7 @@ export function refreshSessionStoreContract(
 
     it('rotates the current token, keeping the absolute end', async () => {
       const userId = randomUUID();
-      const start = Date.now();
+      const start = clock.now();
       const first = await open(userId, start);
       const rotation = await sessions.rotate(parts(first.token), 10_000, start + 1_000);
       if (rotation.result !== 'rotated')
@@ -85,7 +99,7 @@ export function refreshSessionStoreContract(
 
     it('answers the previous token within the grace window with "grace", leaving the session', async () => {
       const userId = randomUUID();
-      const start = Date.now();
+      const start = clock.now();
       const first = await open(userId, start);
       const second = await rotated(first.token, start);
       await expect(sessions.rotate(parts(first.token), 10_000, start + 5_000)).resolves.toEqual({
@@ -98,7 +112,7 @@ export function refreshSessionStoreContract(
 
     it('treats the previous token after the grace window as reuse and ends the session', async () => {
       const userId = randomUUID();
-      const start = Date.now();
+      const start = clock.now();
       const first = await open(userId, start);
       const second = await rotated(first.token, start);
       await expect(sessions.rotate(parts(first.token), 10_000, start + 10_001)).resolves.toEqual({
@@ -122,7 +136,7 @@ export function refreshSessionStoreContract(
 
     it('refuses a token after the session has expired', async () => {
       const userId = randomUUID();
-      const start = Date.now();
+      const start = clock.now();
       const { token } = await open(userId, start);
       await expect(sessions.rotate(parts(token), 10_000, start + HOUR + 1)).resolves.toEqual({
         result: 'missing',
@@ -190,7 +204,7 @@ export function refreshSessionStoreContract(
 
       it('keep one session on request, re-stamped with the new generation and its tokens', async () => {
         const userId = randomUUID();
-        const start = Date.now();
+        const start = clock.now();
         const mine = await open(userId, start);
         const other = await open(userId, start);
         const outcome = await sessions.newGeneration(userId, mine.session.id);
@@ -228,7 +242,7 @@ export function refreshSessionStoreContract(
 
       it('ends it with the previous token, inside the grace window too, so its successor dies', async () => {
         const userId = randomUUID();
-        const start = Date.now();
+        const start = clock.now();
         const first = await open(userId, start);
         const second = await rotated(first.token, start);
         // The same millisecond as the rotation: a refresh and a logout racing.
@@ -286,5 +300,5 @@ export function refreshSessionStoreContract(
         }
       });
     });
-  });
-}
+  },
+);

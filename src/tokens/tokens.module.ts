@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SecretsModule } from '../common/crypto/secrets.module';
+import { RedisModule } from '../state/redis.module';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { OneTimeTokenStore } from './one-time-token.store';
@@ -21,5 +22,9 @@ const TOKEN_SERVICES = [
 ];
 
 /** Signing keys and JWKS, access tokens, refresh tokens and sessions, revocation. */
-@Module({ imports: [SecretsModule], providers: TOKEN_SERVICES, exports: TOKEN_SERVICES })
+@Module({
+  imports: [SecretsModule, RedisModule],
+  providers: TOKEN_SERVICES,
+  exports: TOKEN_SERVICES,
+})
 export class TokensModule {}

@@ -109,12 +109,36 @@ export class UsersService {
     return { items, total };
   }
 
-  async update(id: string, changes: { roles?: Role[]; disabled?: boolean }): Promise<User> {
-    const user = await this.getById(id);
-    if (changes.roles !== undefined) user.roles = [...new Set(changes.roles)];
-    if (changes.disabled !== undefined)
-      user.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
-    return this.users.save(user);
+  /**
+   * Changes roles and/or the disabled flag in one statement that also answers the roles the row
+   * had just before: the row is locked while it is read, so a concurrent change by another admin
+   * lands either wholly before (and is what this reports as the roles before) or wholly after.
+   * A caller deciding whether a role was lost therefore never misses one.
+   */
+  async update(
+    id: string,
+    changes: { roles?: Role[]; disabled?: boolean },
+  ): Promise<{ user: User; rolesBefore: Role[]; rolesAfter: Role[] }> {
+    const roles = changes.roles === undefined ? null : [...new Set(changes.roles)];
+    const disabled = changes.disabled ?? null;
+    const [rows] = await this.users.query<
+      [{ roles_before: Role[]; roles_after: Role[] }[], number]
+    >(
+      `UPDATE users AS u
+          SET roles = COALESCE($2::text[], old.roles),
+              disabled_at = CASE
+                WHEN $3::boolean IS NULL THEN old.disabled_at
+                WHEN $3::boolean THEN COALESCE(old.disabled_at, now())
+                ELSE NULL END,
+              updated_at = now()
+         FROM (SELECT id, roles, disabled_at FROM users WHERE id = $1 FOR UPDATE) AS old
+        WHERE u.id = old.id
+    RETURNING old.roles AS roles_before, u.roles AS roles_after`,
+      [id, roles, disabled],
+    );
+    if (rows.length === 0) throw new UserNotFoundError();
+    const [{ roles_before: rolesBefore, roles_after: rolesAfter }] = rows;
+    return { user: await this.getById(id), rolesBefore, rolesAfter };
   }
 }
 

@@ -17,7 +17,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { apiKeyStatus, rateLimitOf, type ApiKey, type ApiKeyStatus } from '../api-key.entity';
+import { rateLimitOf, type ApiKey } from '../api-key.entity';
+import { apiKeyStatus, type ApiKeyStatus } from '../api-key.rules';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../../security/scopes';
 
 export const MAX_GRACE_SECONDS = 30 * 86_400;

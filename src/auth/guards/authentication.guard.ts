@@ -5,7 +5,7 @@ import {
   ApiKeyAuthenticator,
   type AuthenticatedApiKey,
 } from '../../api-keys/api-key.authenticator';
-import { rateLimitHeaders } from '../../rate-limit/rate-limiter';
+import { rateLimitHeaders } from '../../rate-limit/rate-limit-headers';
 import { InvalidTokenError, MissingCredentialsError } from '../../tokens/access-token.errors';
 import { AccessTokenAuthenticator } from '../access-token.authenticator';
 import { InvalidApiKeyError } from '../../api-keys/api-key.errors';

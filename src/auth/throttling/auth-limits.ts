@@ -4,32 +4,30 @@ import type { ThrottlerOptions } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/app-config';
 import { canonicalEmail } from '../../users/email';
+import {
+  LIMITS,
+  limitsCountedBy,
+  type LimitDeclaration,
+  type LimitName,
+  type RouteClass,
+} from '../../rate-limit/limits';
 import { AUTH_METADATA, type AuthRequirements } from '../../security/auth.decorator';
 
 /**
- * The named limits of `/api/v1/auth` (API.md → Limits). Which ones a route counts against
- * follows from the route: login and forgot-password say so with @AuthLimits(); any other public
- * route is `public`; a route that needs a credential is `signed-in`, limited per principal and
- * never by the public budget.
+ * The route classes of `/api/v1/auth` the throttler limits (src/rate-limit/limits.ts says which
+ * limit applies to which). A route's class follows from the route: login and forgot-password say
+ * so with @AuthLimits(); any other public route is `public`; a route that needs a credential is
+ * `signed-in`, limited per principal and never by the public budget. Forgot is never limited per
+ * email: others' requests must not earn the owner a 429 (see ResetMailGate).
  */
-export type AuthLimitClass = 'login' | 'forgot' | 'public' | 'signed-in';
+export type AuthLimitClass = Extract<RouteClass, 'login' | 'forgot' | 'public' | 'signed-in'>;
 
-export type AuthLimitName =
-  | 'login' // one canonical email from one client IP
-  | 'login-email' // one canonical email from every IP: the temporary lockout
-  | 'login-ip' // one client IP across every email
-  | 'login-device' // one device cookie from every IP (logins that present a genuine one)
-  | 'auth-ip' // the other public auth routes, per client IP
-  | 'forgot-ip' // password/forgot requests, per client IP (mail per email: ResetMailGate)
-  | 'principal'; // signed-in routes, per user or API key
+/** The limits the throttler counts: the `throttler` rows of the table. */
+export type AuthLimitName = {
+  [N in LimitName]: (typeof LIMITS)[N]['counter'] extends 'throttler' ? N : never;
+}[LimitName];
 
-const LIMITS_BY_CLASS: Record<AuthLimitClass, AuthLimitName[]> = {
-  login: ['login', 'login-device', 'login-email', 'login-ip'],
-  // Never per email: others' requests must not earn the owner a 429 (see ResetMailGate).
-  forgot: ['auth-ip', 'forgot-ip'],
-  public: ['auth-ip'],
-  'signed-in': ['principal'],
-};
+const THROTTLED: LimitDeclaration[] = limitsCountedBy('throttler');
 
 const AUTH_LIMITS_METADATA = 'auth:limits';
 
@@ -57,22 +55,16 @@ export function limitClassOf(reflector: Reflector, context: ExecutionContext): A
 }
 
 export function limitApplies(name: string, limitClass: AuthLimitClass): boolean {
-  return (LIMITS_BY_CLASS[limitClass] as string[]).includes(name);
+  return THROTTLED.some((limit) => limit.name === name && limit.routes.includes(limitClass));
 }
 
-/** The throttlers, in milliseconds as @nestjs/throttler counts, from the configuration. */
+/** The throttlers, in milliseconds as @nestjs/throttler counts, from the table and the configuration. */
 export function authThrottlers(config: AppConfig): (ThrottlerOptions & { name: AuthLimitName })[] {
-  const t = config.throttle;
-  const ms = (seconds: number) => seconds * 1000;
-  return [
-    { name: 'login', limit: t.loginLimit, ttl: ms(t.loginTtl) },
-    { name: 'login-device', limit: t.loginDeviceLimit, ttl: ms(t.loginTtl) },
-    { name: 'login-email', limit: t.loginEmailLimit, ttl: ms(t.loginTtl) },
-    { name: 'login-ip', limit: t.loginIpLimit, ttl: ms(t.loginTtl) },
-    { name: 'auth-ip', limit: t.authLimit, ttl: ms(t.authTtl) },
-    { name: 'forgot-ip', limit: t.forgotIpLimit, ttl: ms(t.forgotTtl) },
-    { name: 'principal', limit: t.signedInLimit, ttl: ms(t.signedInTtl) },
-  ];
+  return THROTTLED.map((limit) => ({
+    name: limit.name as AuthLimitName,
+    limit: limit.limit(config),
+    ttl: limit.windowSeconds(config) * 1000,
+  }));
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { RateLimitedError } from '../../rate-limit/rate-limited.error';
-import { rateLimitHeaders } from '../../rate-limit/rate-limiter';
+import { tooManyRequestsHeaders } from '../../rate-limit/rate-limit-headers';
 import type { AuthenticatedRequest } from '../../security/current-principal.decorator';
 import { emailOf, limitApplies, limitClassOf, type AuthLimitName } from './auth-limits';
 import { DeviceCookies } from './device-cookies';
@@ -19,13 +19,15 @@ import { KnownClients } from './known-clients';
 import { LoginLockouts } from './login-lockouts';
 import { sha256 } from '../../common/crypto/sha256';
 
+const familiarityByRequest = new WeakMap<
+  FastifyRequest,
+  Promise<{ device?: string; address: boolean }>
+>();
+
 /** A 429 that still knows which limit refused, for the lockout audit. */
 class AuthLimitedError extends RateLimitedError {
   constructor(readonly detail: ThrottlerLimitDetail) {
-    const retryAfter = Math.max(1, detail.timeToBlockExpire);
-    super(
-      rateLimitHeaders({ limit: detail.limit, remaining: 0, resetSeconds: retryAfter }, retryAfter),
-    );
+    super(tooManyRequestsHeaders(detail.limit, detail.timeToBlockExpire));
   }
 }
 
@@ -55,10 +57,10 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
     const req = request.context.switchToHttp().getRequest<FastifyRequest>();
     // OWASP device cookies: a login from a device the owner signed in on counts against that
     // device's limit instead of the email-wide lockout, which stays for every other client.
-    const device = name.startsWith('login-') ? this.devices.deviceOf(req, emailOf(req)) : undefined;
+    const known = name.startsWith('login-') ? await this.familiarity(req) : undefined;
+    const device = known?.device;
     if (name === 'login-device' && device === undefined) return true;
-    if (name === 'login-email' && (device !== undefined || (await this.isKnownAddress(req))))
-      return true;
+    if (name === 'login-email' && (device !== undefined || known?.address === true)) return true;
     try {
       return await super.handleRequest({
         ...request,
@@ -74,9 +76,22 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
     }
   }
 
-  /** An address the account signed in from lately (KnownClients). */
-  private isKnownAddress(request: FastifyRequest): Promise<boolean> {
-    return this.knownClients.isKnown(emailOf(request), request.ip);
+  /**
+   * The login's device id, when its cookie is genuine (MAC) and the account still knows the
+   * device, and whether it knows the address (KnownClients). Worked out once per request: every
+   * login limit asks.
+   */
+  private familiarity(request: FastifyRequest): Promise<{ device?: string; address: boolean }> {
+    let answer = familiarityByRequest.get(request);
+    if (answer === undefined) {
+      const email = emailOf(request);
+      const id = this.devices.deviceOf(request, email);
+      answer = this.knownClients
+        .familiarity(email, request.ip, id)
+        .then((known) => ({ device: known.device ? id : undefined, address: known.address }));
+      familiarityByRequest.set(request, answer);
+    }
+    return answer;
   }
 
   /** The throttler's name and the tracker, hashed: no raw email or IP in Redis keys. */

@@ -16,11 +16,11 @@ const FORMAT = /^v1\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 /**
  * Device cookies (OWASP "Slow Down Online Guessing Attacks with Device Cookies"): a successful
  * login hands its browser a cookie that names a random device id and is bound to the account's
- * canonical email by a MAC under the server secret. A login that presents a genuine one for its
- * email comes from a device the owner signed in on, and is spared the per-email lockout (it has
- * a per-device limit instead). The email is not in the cookie, only in its MAC: the cookie tells
- * nobody which account it belongs to. One cookie per browser: it follows the last account that
- * signed in there.
+ * canonical email by a MAC under the server secret. The MAC lets a forged or altered cookie be
+ * refused without a lookup; whether the device still counts as the owner's is kept server-side
+ * (KnownClients: registered at login under the credential generation, forgotten when it
+ * changes). The email is not in the cookie, only in its MAC: the cookie tells nobody which
+ * account it belongs to. One cookie per browser: it follows the last account that signed in.
  */
 @Injectable()
 export class DeviceCookies {
@@ -40,9 +40,13 @@ export class DeviceCookies {
       : undefined;
   }
 
-  /** After a successful login: keeps the device's id when it had a cookie for this email. */
-  issue(request: FastifyRequest, reply: FastifyReply, email: string): void {
-    const id = this.deviceOf(request, email) ?? randomBytes(16).toString('base64url');
+  /** The device id a login goes on with: its cookie's when genuine for this email, else a new one. */
+  idFor(request: FastifyRequest, email: string): string {
+    return this.deviceOf(request, email) ?? randomBytes(16).toString('base64url');
+  }
+
+  /** After a successful login: the cookie naming `id`, bound to the email, renewed for a year. */
+  issue(reply: FastifyReply, id: string, email: string): void {
     const tag = this.secret.mac(PURPOSE, bound(id, email)).toString('base64url');
     void reply.setCookie(DEVICE_COOKIE, `v1.${id}.${tag}`, {
       httpOnly: true,

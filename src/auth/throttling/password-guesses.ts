@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { AttemptBudget, type Reservation } from '../../rate-limit/attempt-budget';
+import { limitFor } from '../../rate-limit/limits';
 
 /**
  * Wrong `currentPassword` guesses at password/change, per user: THROTTLE_PASSWORD_CHANGE_LIMIT
@@ -19,13 +20,7 @@ export class PasswordGuesses {
 
   /** Takes a slot, or throws RateLimitedError (429) when the user's guesses are spent. */
   reserve(userId: string): Promise<Reservation> {
-    const t = this.config.throttle;
-    return this.budget.reserve({
-      name: 'password-change',
-      key: userId,
-      limit: t.passwordChangeLimit,
-      ttlSeconds: t.passwordChangeTtl,
-    });
+    return this.budget.reserve(limitFor('password-change', userId, this.config));
   }
 
   /** The guess was right: it does not count. */

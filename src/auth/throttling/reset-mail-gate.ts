@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sha256 } from '../../common/crypto/sha256';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
+import { limitFor } from '../../rate-limit/limits';
 import { KeyValueStore, type AtomicScript } from '../../state/key-value.store';
 
 /**
@@ -55,11 +56,12 @@ export class ResetMailGate {
 
   /** True when a reset mail to this (canonical) email, asked for from this IP, may go out now. */
   admit(email: string, ip: string): Promise<boolean> {
-    const t = this.config.throttle;
+    const cooldown = limitFor('reset-mail', email, this.config);
+    const perIp = limitFor('reset-mail-ip', `${email}|${ip}`, this.config);
     return this.store.run(
       admitMail,
-      [`reset-mail:cooldown:${sha256(email)}`, `reset-mail:ip:${sha256(`${email}|${ip}`)}`],
-      [t.forgotCooldown * 1000, t.forgotLimit, t.forgotTtl * 1000],
+      [`reset-mail:cooldown:${sha256(cooldown.key)}`, `reset-mail:ip:${sha256(perIp.key)}`],
+      [cooldown.ttlSeconds * 1000, perIp.limit, perIp.ttlSeconds * 1000],
     );
   }
 }
