@@ -25,6 +25,17 @@ function expect429(res: Response, limit: string) {
   expect(res.headers['ratelimit-reset']).toBe(res.headers['retry-after']);
 }
 
+/** A login from a given client address (trusted X-Forwarded-For), with a device cookie or none. */
+function loginAs(t: TestApp, ip: string, email: string, password: string, cookie?: string) {
+  const req = t
+    .http()
+    .post('/api/v1/auth/login')
+    .set('x-auth-mode', 'body')
+    .set('x-forwarded-for', ip);
+  if (cookie !== undefined) void req.set('cookie', cookie);
+  return req.send({ email, password });
+}
+
 describe('password/change with a stolen access token', () => {
   let t: TestApp;
 
@@ -111,15 +122,8 @@ describe('the owner is not locked out by other people', () => {
   });
   afterAll(() => t.close());
 
-  const loginFrom = (ip: string, email: string, password = WRONG, cookie?: string) => {
-    const req = t
-      .http()
-      .post('/api/v1/auth/login')
-      .set('x-auth-mode', 'body')
-      .set('x-forwarded-for', ip);
-    if (cookie !== undefined) void req.set('cookie', cookie);
-    return req.send({ email, password });
-  };
+  const loginFrom = (ip: string, email: string, password = WRONG, cookie?: string) =>
+    loginAs(t, ip, email, password, cookie);
   const forgotFrom = (ip: string, email: string) =>
     t.http().post('/api/v1/auth/password/forgot').set('x-forwarded-for', ip).send({ email });
 
@@ -328,15 +332,8 @@ describe('the devices an account remembers', () => {
   });
   afterAll(() => t.close());
 
-  const loginFrom = (ip: string, email: string, password = WRONG, cookie?: string) => {
-    const req = t
-      .http()
-      .post('/api/v1/auth/login')
-      .set('x-auth-mode', 'body')
-      .set('x-forwarded-for', ip);
-    if (cookie !== undefined) void req.set('cookie', cookie);
-    return req.send({ email, password });
-  };
+  const loginFrom = (ip: string, email: string, password = WRONG, cookie?: string) =>
+    loginAs(t, ip, email, password, cookie);
 
   it('are at most 10: a password cannot mint device exemptions without end', async () => {
     const email = uniqueEmail('many');

@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { getRepositoryToken } from '@nestjs/typeorm';
@@ -21,6 +22,7 @@ import { OneTimeTokenStore } from '../tokens/one-time-token.store';
 import { RefreshSessionStore } from '../tokens/refresh-session.store';
 import { RefreshTokenCodec } from '../tokens/refresh-token';
 import { RevocationStore } from '../tokens/revocation.store';
+import { jwtModuleOptions } from '../tokens/jwt-options';
 import { SigningKeys } from '../tokens/signing-keys';
 import { MemoryUsersTable } from '../users/memory-users.fixture';
 import { PasswordHasher } from '../users/password-hasher';
@@ -107,6 +109,11 @@ export async function authPolicyWorld(env: Record<string, string> = {}): Promise
       AuditService,
       ServerSecret,
       SigningKeys,
+      {
+        provide: JwtService,
+        inject: [SigningKeys],
+        useFactory: (keys: SigningKeys) => new JwtService(jwtModuleOptions(keys, config)),
+      },
       AccessTokenIssuer,
       RefreshTokenCodec,
       RefreshSessionStore,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import * as jwt from 'jsonwebtoken';
+import { JwtService } from '@nestjs/jwt';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
 import type { Role } from '../security/roles';
@@ -12,26 +12,28 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-/** Signs access tokens with the active key: header {alg, kid, typ}, claims per API.md. */
+/** Signs access tokens through JwtService with the active key: header {alg, kid, typ}, claims per docs/api.md. */
 @Injectable()
 export class AccessTokenIssuer {
   constructor(
     private readonly keys: SigningKeys,
+    private readonly jwt: JwtService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   issue(subject: { userId: string; sessionId: string; roles: Role[] }): IssuedAccessToken {
     const key = this.keys.active;
     const expiresIn = this.config.jwt.accessTokenTtl;
-    const token = jwt.sign({ sid: subject.sessionId, roles: subject.roles }, key.privateKey, {
-      algorithm: ACCESS_TOKEN_ALGORITHM,
-      header: { alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE },
-      issuer: this.config.jwt.issuer,
-      audience: this.config.jwt.audience,
-      subject: subject.userId,
-      jwtid: randomUUID(),
-      expiresIn,
-    });
+    // JwtService signs with the active key (jwt-options.ts); the header names that key.
+    const token = this.jwt.sign(
+      { sid: subject.sessionId, roles: subject.roles },
+      {
+        header: { alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE },
+        subject: subject.userId,
+        jwtid: randomUUID(),
+        expiresIn,
+      },
+    );
     return { token, expiresIn };
   }
 }

@@ -1,9 +1,11 @@
+import { JwtService } from '@nestjs/jwt';
 import { generateKeyPairSync } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 import type { AppConfig } from '../config/app-config';
 import { CLOCK_TOLERANCE_SECONDS } from './access-token';
 import { InvalidTokenError } from './access-token.errors';
 import { AccessTokenVerifier } from './access-token.verifier';
+import { jwtModuleOptions } from './jwt-options';
 import { signingKeyFromPem } from './signing-key';
 import type { SigningKeys } from './signing-keys';
 
@@ -17,7 +19,11 @@ describe('AccessTokenVerifier', () => {
   const key = signingKeyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   const keys = { find: (kid: string) => (kid === key.kid ? key : undefined) } as SigningKeys;
   const config = { jwt: { issuer: ISSUER, audience: AUDIENCE } } as AppConfig;
-  const verifier = new AccessTokenVerifier(keys, config);
+  const verifier = new AccessTokenVerifier(
+    keys,
+    new JwtService(jwtModuleOptions(keys, config)),
+    config,
+  );
 
   function sign(
     claims: Record<string, unknown> = {},

@@ -1,25 +1,23 @@
 import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import type { KeyObject } from 'node:crypto';
-import * as jwt from 'jsonwebtoken';
+import type * as jwt from 'jsonwebtoken';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
 import { ROLES } from '../security/roles';
 import {
   ACCESS_TOKEN_ALGORITHM,
-  ACCESS_TOKEN_TYPE,
   CLOCK_TOLERANCE_SECONDS,
   type AccessTokenClaims,
 } from './access-token';
 import { InvalidTokenError } from './access-token.errors';
+import { verificationKeyFor } from './jwt-options';
 import { SigningKeys } from './signing-keys';
 
-/** Longer than any token this service issues; larger inputs are refused before any parsing. */
-export const MAX_ACCESS_TOKEN_LENGTH = 4096;
-
 /**
- * Verification of access tokens (RFC 8725): RS256 only, the key named by `kid` among ours,
- * `typ: at+jwt`, issuer, audience, expiry with a small tolerance, and claims of the right shape.
- * The same options serve the passport-jwt strategy and the routes that verify a token themselves.
+ * Verification of access tokens (RFC 8725) through JwtService: RS256 only, the key named by `kid`
+ * among ours, `typ: at+jwt`, issuer, audience, expiry with a small tolerance (jwt-options.ts),
+ * and claims of the right shape. The same rules serve the passport-jwt strategy.
  */
 @Injectable()
 export class AccessTokenVerifier {
@@ -27,6 +25,7 @@ export class AccessTokenVerifier {
 
   constructor(
     private readonly keys: SigningKeys,
+    private readonly jwt: JwtService,
     @InjectConfig() config: AppConfig,
   ) {
     this.verifyOptions = {
@@ -38,37 +37,16 @@ export class AccessTokenVerifier {
     };
   }
 
-  /**
-   * The public key for a token: by its `kid`, and only for a header of the right type. Both the
-   * passport-jwt strategy and verify() come through here, so every header rule lives here.
-   */
+  /** The public key for a token, after every header rule (see verificationKeyFor). */
   keyFor(rawToken: string): KeyObject {
-    if (rawToken.length > MAX_ACCESS_TOKEN_LENGTH) throw new InvalidTokenError();
-    const decoded = jwt.decode(rawToken, { complete: true });
-    const header = decoded?.header;
-    if (
-      header?.alg !== ACCESS_TOKEN_ALGORITHM ||
-      header.typ !== ACCESS_TOKEN_TYPE ||
-      typeof header.kid !== 'string' ||
-      // RFC 7515 §4.1.11: an extension named in `crit` must be understood, and this service
-      // understands none. jsonwebtoken ignores `crit`, so the check is ours.
-      Object.prototype.hasOwnProperty.call(header, 'crit')
-    ) {
-      throw new InvalidTokenError();
-    }
-    const key = this.keys.find(header.kid);
-    if (key === undefined) throw new InvalidTokenError();
-    return key.publicKey;
+    return verificationKeyFor(this.keys, rawToken);
   }
 
   /** Signature and claims; revocation is the caller's next step. */
   verify(rawToken: string, now = Date.now()): AccessTokenClaims {
     let payload: unknown;
     try {
-      payload = jwt.verify(rawToken, this.keyFor(rawToken), {
-        ...this.verifyOptions,
-        clockTimestamp: Math.floor(now / 1000),
-      });
+      payload = this.jwt.verify<object>(rawToken, { clockTimestamp: Math.floor(now / 1000) });
     } catch {
       throw new InvalidTokenError();
     }
