@@ -18,7 +18,7 @@ import { UsersService } from '../users/users.service';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { InvalidRefreshTokenError } from './auth.errors';
 import { Auth, Public } from '../security/auth.decorator';
-import { CurrentPrincipal } from '../security/current-principal.decorator';
+import { CurrentPrincipal, OptionalPrincipal } from '../security/current-principal.decorator';
 import { LoginDto, RefreshTokenDto, RegisterDto, VerifyTokenDto } from './dto/auth.dto';
 import {
   MeResponse,
@@ -27,7 +27,6 @@ import {
   UserView,
   VerifyResponse,
 } from './dto/auth-responses.dto';
-import { classifyCredential } from '../security/credential';
 import { LoginService } from './login.service';
 import type { Principal, UserPrincipal } from '../security/principal';
 import { RefreshCookie } from './refresh-cookie';
@@ -144,7 +143,7 @@ export class AuthController {
   }
 
   @Post('logout')
-  @Public()
+  @Public({ optionalUser: true })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'End this session',
@@ -158,32 +157,23 @@ export class AuthController {
   })
   async logout(
     @Body() body: RefreshTokenDto,
+    @OptionalPrincipal() caller: Principal | undefined,
     @Meta() meta: RequestMeta,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const refreshTokens = this.cookie.readAll(request, body.refreshToken);
     this.cookie.clear(reply);
-    const credential = classifyCredential(request);
-    // An expired or revoked access token must not keep the refresh token alive: a client idle
-    // past the access token's lifetime sends exactly that. A bad one is set aside, not a 401,
-    // as long as a refresh token is there to end.
-    const principal =
-      credential.kind === 'bearer' ? await this.bearerOrNone(credential.token) : undefined;
+    // The guard identified the caller by a valid bearer token, or set a refused one aside: an
+    // expired or revoked access token must not keep the refresh token alive (a client idle past
+    // the access token's lifetime sends exactly that).
+    const principal = caller?.type === 'user' ? caller : undefined;
     const recognized = await this.sessions.logout({ refreshTokens, principal }, meta);
     if (recognized) return;
     if (refreshTokens.length > 0) throw new InvalidRefreshTokenError();
-    throw credential.kind === 'bearer' ? new InvalidTokenError() : new MissingCredentialsError();
-  }
-
-  private async bearerOrNone(token: string): Promise<UserPrincipal | undefined> {
-    try {
-      return await this.accessTokens.authenticate(token);
-    } catch (error) {
-      // Only a refused token is set aside: a store outage still answers 503.
-      if (error instanceof InvalidTokenError) return undefined;
-      throw error;
-    }
+    throw request.headers.authorization !== undefined
+      ? new InvalidTokenError()
+      : new MissingCredentialsError();
   }
 
   @Post('logout-all')

@@ -15,6 +15,8 @@ export const AUTH_METADATA = 'auth:requirements';
 /** What a route demands of its caller. Routes without @Auth or @Public still need a user token. */
 export interface AuthRequirements {
   public?: boolean;
+  /** On a public route: a valid bearer token still identifies its user; a refused one is ignored. */
+  optionalUser?: boolean;
   /** Roles a user must have one of. */
   roles?: Role[];
   /** Whether an API key may call the route (admin, session and password routes never say so). */
@@ -23,9 +25,14 @@ export interface AuthRequirements {
   scopes?: ApiKeyScope[];
 }
 
-/** Opens a route to anyone: deny-by-default is lifted only where a route says so. */
-export const Public = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(AUTH_METADATA, { public: true });
+/**
+ * Opens a route to anyone: deny-by-default is lifted only where a route says so. With
+ * `optionalUser`, a valid bearer token still identifies its caller (@OptionalPrincipal()), and a
+ * refused one is set aside instead of answering 401.
+ */
+export const Public = (
+  options: { optionalUser?: boolean } = {},
+): MethodDecorator & ClassDecorator => SetMetadata(AUTH_METADATA, { public: true, ...options });
 
 /**
  * Who may call a route, stated once: sets the guard's requirements and the Swagger security of

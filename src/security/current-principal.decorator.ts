@@ -14,3 +14,9 @@ export const CurrentPrincipal = createParamDecorator(
     return principal;
   },
 );
+
+/** The caller of a @Public({ optionalUser: true }) route, when a valid bearer token named one. */
+export const OptionalPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal | undefined =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().principal,
+);

@@ -1,25 +1,18 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import {
-  ApiKeyAuthenticator,
-  type AuthenticatedApiKey,
-} from '../../api-keys/api-key.authenticator';
+import { ApiKeyAuthenticator } from '../../api-keys/api-key.authenticator';
 import { rateLimitHeaders } from '../../rate-limit/rate-limit-headers';
 import { InvalidTokenError, MissingCredentialsError } from '../../tokens/access-token.errors';
-import { AccessTokenAuthenticator } from '../access-token.authenticator';
 import { InvalidApiKeyError } from '../../api-keys/api-key.errors';
 import { challenge, challenges } from '../../common/http/auth-challenge';
-import {
-  CredentialConflictError,
-  DuplicateCredentialHeaderError,
-  InsufficientRightsError,
-} from '../auth.errors';
+import { CredentialConflictError, DuplicateCredentialHeaderError } from '../auth.errors';
+import { authorize } from './authorize';
 import { AUTH_METADATA, type AuthRequirements } from '../../security/auth.decorator';
-import type { AuthenticatedRequest } from '../../security/current-principal.decorator';
-import type { Principal } from '../../security/principal';
+import type { Principal, UserPrincipal } from '../../security/principal';
 import { classifyCredential, type Credential } from '../../security/credential';
 import { ApiKeyAuthGuard } from './api-key-auth.guard';
+import type { GuardedRequest } from './guarded-request';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
 /**
@@ -34,7 +27,6 @@ export class AuthenticationGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwtGuard: JwtAuthGuard,
     private readonly apiKeyGuard: ApiKeyAuthGuard,
-    private readonly accessTokens: AccessTokenAuthenticator,
     private readonly apiKeys: ApiKeyAuthenticator,
   ) {}
 
@@ -44,11 +36,17 @@ export class AuthenticationGuard implements CanActivate {
         context.getHandler(),
         context.getClass(),
       ]) ?? {};
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    // Classified once: the strategies read the credential from here, not from the headers.
     const credential = classifyCredential(request);
+    request.credential = credential;
     if (credential.kind === 'duplicate')
       throw new DuplicateCredentialHeaderError(credential.header);
-    if (requirements.public) return true;
+    if (requirements.public) {
+      if (requirements.optionalUser && credential.kind === 'bearer')
+        request.principal = await this.userOrNone(context, request);
+      return true;
+    }
 
     const principal = await this.authenticate(context, request, credential, requirements);
     request.principal = principal;
@@ -61,9 +59,27 @@ export class AuthenticationGuard implements CanActivate {
     return true;
   }
 
+  /**
+   * A public route that identifies a user when it can (logout): a valid bearer token gives its
+   * principal, a refused one none, so an expired token never stands in the way. An outage still
+   * answers 503.
+   */
+  private async userOrNone(
+    context: ExecutionContext,
+    request: GuardedRequest,
+  ): Promise<UserPrincipal | undefined> {
+    try {
+      await this.jwtGuard.canActivate(context);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) return undefined;
+      throw error;
+    }
+    return request.principal?.type === 'user' ? request.principal : undefined;
+  }
+
   private async authenticate(
     context: ExecutionContext,
-    request: AuthenticatedRequest,
+    request: GuardedRequest,
     credential: Credential,
     requirements: AuthRequirements,
   ): Promise<Principal> {
@@ -89,9 +105,9 @@ export class AuthenticationGuard implements CanActivate {
             'www-authenticate': challenge('Bearer'),
           });
         await this.apiKeyGuard.canActivate(context);
-        const { principal, rateLimit } = (
-          request as AuthenticatedRequest & { user: AuthenticatedApiKey }
-        ).user;
+        const authenticated = request.apiKeyAuthentication;
+        if (authenticated === undefined) throw new InvalidApiKeyError();
+        const { principal, rateLimit } = authenticated;
         void context
           .switchToHttp()
           .getResponse<FastifyReply>()
@@ -99,40 +115,10 @@ export class AuthenticationGuard implements CanActivate {
         return principal;
       }
       case 'bearer': {
-        const cached = this.accessTokens.cached(credential.token);
-        if (cached !== undefined) return this.accessTokens.principalFor(cached);
         await this.jwtGuard.canActivate(context);
-        return (request as AuthenticatedRequest & { user: Principal }).user;
+        if (request.principal === undefined) throw new InvalidTokenError();
+        return request.principal;
       }
     }
   }
-}
-
-/**
- * Roles are the rule for users, scopes the rule for API keys. A route that restricts its callers
- * but gives no rule for a principal's type is one that principal cannot satisfy: it is refused,
- * never let through because the rule that exists does not apply to it.
- */
-function authorize(principal: Principal, requirements: AuthRequirements): void {
-  const { roles, scopes } = requirements;
-  if (principal.type === 'user') {
-    if (roles !== undefined) {
-      if (!roles.some((role) => principal.roles.includes(role)))
-        throw new InsufficientRightsError(`This route needs the role ${roles.join(' or ')}`);
-      return;
-    }
-    if (scopes !== undefined && scopes.length > 0)
-      throw new InsufficientRightsError('This route is only for API keys with the right scope');
-    return;
-  }
-  if (scopes === undefined || scopes.length === 0) {
-    if (roles !== undefined)
-      throw new InsufficientRightsError(
-        `This route needs the role ${roles.join(' or ')}, which an API key cannot have`,
-      );
-    return;
-  }
-  const missing = scopes.filter((scope) => !principal.scopes.includes(scope));
-  if (missing.length > 0)
-    throw new InsufficientRightsError(`This API key lacks the scope ${missing.join(', ')}`);
 }
