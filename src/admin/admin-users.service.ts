@@ -53,7 +53,7 @@ export class AdminUsersService {
     // must not keep a right its holder no longer has. A granted role needs no hurry: it comes
     // with the next refresh.
     if (changes.disabled === true || lostRole)
-      await this.sessions.logoutAll(user.id, meta, { type: 'user', id: admin.userId });
+      await this.sessions.signOutEverywhere(user.id, meta, { type: 'user', id: admin.userId });
     await this.audit.record(
       {
         type: 'admin.user_updated',
@@ -68,6 +68,6 @@ export class AdminUsersService {
 
   async logoutAll(id: string, admin: UserPrincipal, meta: RequestMeta): Promise<void> {
     const user = await this.users.getById(id);
-    await this.sessions.logoutAll(user.id, meta, { type: 'user', id: admin.userId });
+    await this.sessions.signOutEverywhere(user.id, meta, { type: 'user', id: admin.userId });
   }
 }

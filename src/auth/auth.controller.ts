@@ -29,7 +29,7 @@ import {
 } from './dto/auth-responses.dto';
 import { LoginService } from './login.service';
 import type { Principal, UserPrincipal } from '../security/principal';
-import { RefreshCookie } from './refresh-cookie';
+import { RefreshTokenTransport } from './refresh-token-transport';
 import { SessionTokensService, type IssuedTokens } from './session-tokens.service';
 import { InvalidTokenError, MissingCredentialsError } from '../tokens/access-token.errors';
 import { ErrorResponse } from '../docs/error-response.dto';
@@ -45,7 +45,7 @@ export class AuthController {
   constructor(
     private readonly login: LoginService,
     private readonly sessions: SessionTokensService,
-    private readonly cookie: RefreshCookie,
+    private readonly transport: RefreshTokenTransport,
     private readonly accessTokens: AccessTokenAuthenticator,
     private readonly users: UsersService,
     private readonly devices: DeviceCookies,
@@ -137,7 +137,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponse> {
-    const token = this.cookie.read(request, body.refreshToken);
+    const token = this.transport.presented(request, body.refreshToken);
     if (token === undefined) throw new InvalidRefreshTokenError();
     return this.respond(await this.sessions.refresh(token, meta), request, reply);
   }
@@ -162,13 +162,13 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const refreshTokens = this.cookie.readAll(request, body.refreshToken);
-    this.cookie.clear(reply);
+    const refreshTokens = this.transport.allPresented(request, body.refreshToken);
+    this.transport.clearCookie(reply);
     // The guard identified the caller by a valid bearer token, or set a refused one aside: an
     // expired or revoked access token must not keep the refresh token alive (a client idle past
     // the access token's lifetime sends exactly that).
     const principal = caller?.type === 'user' ? caller : undefined;
-    const recognized = await this.sessions.logout({ refreshTokens, principal }, meta);
+    const recognized = await this.sessions.signOut({ refreshTokens, principal }, meta);
     if (recognized) return;
     if (refreshTokens.length > 0) throw new InvalidRefreshTokenError();
     throw request.headers.authorization !== undefined
@@ -188,8 +188,8 @@ export class AuthController {
     @Meta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.sessions.logoutAll(principal.userId, meta);
-    this.cookie.clear(reply);
+    await this.sessions.signOutEverywhere(principal.userId, meta);
+    this.transport.clearCookie(reply);
   }
 
   @Get('me')
@@ -233,8 +233,9 @@ export class AuthController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): TokenResponse {
-    const delivery = this.cookie.delivery(request);
-    if (delivery.cookie) this.cookie.set(reply, issued.refreshToken, issued.refreshExpiresIn);
+    const delivery = this.transport.delivery(request);
+    if (delivery.cookie)
+      this.transport.setCookie(reply, issued.refreshToken, issued.refreshExpiresIn);
     return {
       tokenType: 'Bearer',
       accessToken: issued.accessToken,

@@ -25,7 +25,7 @@ import { ApiKeyAuthGuard } from './guards/api-key-auth.guard';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { JwksController } from './jwks.controller';
 import { LoginService } from './login.service';
-import { RefreshCookie } from './refresh-cookie';
+import { RefreshTokenTransport } from './refresh-token-transport';
 import { SessionTokensService } from './session-tokens.service';
 import { SessionsController } from './sessions.controller';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
@@ -68,7 +68,7 @@ import { ResetMailGate } from './throttling/reset-mail-gate';
     PasswordService,
     EmailVerificationService,
     SessionTokensService,
-    RefreshCookie,
+    RefreshTokenTransport,
     AccessTokenAuthenticator,
     JwtStrategy,
     JwtAuthGuard,

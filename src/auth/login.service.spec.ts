@@ -67,7 +67,7 @@ describe('LoginService', () => {
         if (reads < 2) return raceAfterRowRead(); // the email lookup; the row read is next
         const current = await users.getById(user.id);
         await users.setPassword(current, NEW_PASSWORD);
-        await sessions.endEverything(user.id);
+        await sessions.newGeneration(user.id);
       });
     raceAfterRowRead();
     await expect(login.login({ email: user.email, password: PASSWORD }, meta)).rejects.toEqual(

@@ -75,7 +75,7 @@ export class PasswordService {
     // The database first, the new generation after: a login that reads the generation before
     // the user row either sees the new password or opens nothing (docs/security.md).
     await this.users.setPassword(user, password);
-    const ended = await this.sessions.endEverything(user.id);
+    const ended = await this.sessions.newGeneration(user.id);
     await this.audit.record(
       { type: 'password.reset', userId: user.id, details: { sessions: ended } },
       meta,
@@ -105,7 +105,7 @@ export class PasswordService {
     await this.users.setPassword(user, newPassword, 'newPassword');
     // A new generation that keeps the caller's session: every other one ends in the same step,
     // and a login that checked the old password meanwhile opens nothing.
-    const ended = await this.sessions.endOthers(user.id, principal.sessionId);
+    const ended = await this.sessions.newGenerationKeeping(user.id, principal.sessionId);
     await this.audit.record(
       { type: 'password.changed', userId: user.id, details: { sessions: ended } },
       meta,

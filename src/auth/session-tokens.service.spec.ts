@@ -95,7 +95,7 @@ describe('SessionTokensService', () => {
 
   it('opens nothing under a generation that is no longer current', async () => {
     const before = await sessions.generation(user.id);
-    await sessions.endEverything(user.id);
+    await sessions.newGeneration(user.id);
     await expect(sessions.open(user, before, meta)).resolves.toBeNull();
     await expect(sessions.list(user.id)).resolves.toEqual([]);
     await expect(
@@ -113,7 +113,7 @@ describe('SessionTokensService', () => {
   describe('logout', () => {
     it('ends the session with its current token', async () => {
       const tokens = await open();
-      await expect(sessions.logout({ refreshTokens: [tokens.refreshToken] }, meta)).resolves.toBe(
+      await expect(sessions.signOut({ refreshTokens: [tokens.refreshToken] }, meta)).resolves.toBe(
         true,
       );
       await refusedRefresh(tokens.refreshToken);
@@ -123,7 +123,7 @@ describe('SessionTokensService', () => {
     it('ends the session with its previous token, so the successor dies too', async () => {
       const first = await open();
       const second = await sessions.refresh(first.refreshToken, meta);
-      await expect(sessions.logout({ refreshTokens: [first.refreshToken] }, meta)).resolves.toBe(
+      await expect(sessions.signOut({ refreshTokens: [first.refreshToken] }, meta)).resolves.toBe(
         true,
       );
       await refusedRefresh(second.refreshToken);
@@ -134,7 +134,7 @@ describe('SessionTokensService', () => {
       const first = await open();
       const second = await sessions.refresh(first.refreshToken, meta);
       const third = await sessions.refresh(second.refreshToken, meta);
-      await expect(sessions.logout({ refreshTokens: [first.refreshToken] }, meta)).resolves.toBe(
+      await expect(sessions.signOut({ refreshTokens: [first.refreshToken] }, meta)).resolves.toBe(
         true,
       );
       await refusedRefresh(third.refreshToken);
@@ -154,7 +154,7 @@ describe('SessionTokensService', () => {
         roles: user.roles,
         token: { jti: 'jti-1', iat: now, exp: now + 900 },
       };
-      await expect(sessions.logout({ refreshTokens: [], principal }, meta)).resolves.toBe(true);
+      await expect(sessions.signOut({ refreshTokens: [], principal }, meta)).resolves.toBe(true);
       await refusedRefresh(tokens.refreshToken);
       await expect(
         world
@@ -165,16 +165,16 @@ describe('SessionTokensService', () => {
 
     it('recognises nothing in tokens that are not ours', async () => {
       await open();
-      await expect(sessions.logout({ refreshTokens: ['garbage', ''] }, meta)).resolves.toBe(false);
+      await expect(sessions.signOut({ refreshTokens: ['garbage', ''] }, meta)).resolves.toBe(false);
       await expect(sessions.list(user.id)).resolves.toHaveLength(1);
     });
   });
 
-  it('logoutAll ends every session and an outstanding reset link, audited', async () => {
+  it('signOutEverywhere ends every session and an outstanding reset link, audited', async () => {
     const a = await open();
     const b = await open();
     const link = await world.get(OneTimeTokenStore).issue('password-reset', user.id, 600);
-    await expect(sessions.logoutAll(user.id, meta)).resolves.toBe(2);
+    await expect(sessions.signOutEverywhere(user.id, meta)).resolves.toBe(2);
     await refusedRefresh(a.refreshToken);
     await refusedRefresh(b.refreshToken);
     await expect(world.get(OneTimeTokenStore).consume('password-reset', link)).resolves.toBeNull();
@@ -185,8 +185,8 @@ describe('SessionTokensService', () => {
     const a = await open();
     const b = await open();
     const [first] = await sessions.list(user.id);
-    await sessions.end(user.id, first.id, meta);
-    await expect(sessions.end(user.id, first.id, meta)).rejects.toBeInstanceOf(
+    await sessions.endSession(user.id, first.id, meta);
+    await expect(sessions.endSession(user.id, first.id, meta)).rejects.toBeInstanceOf(
       SessionNotFoundError,
     );
     const alive = await Promise.allSettled(

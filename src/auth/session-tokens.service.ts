@@ -27,6 +27,13 @@ export interface IssuedTokens {
  * Sessions and the tokens that carry them: open, rotate, end. Every session belongs to the
  * user's credential generation (docs/security.md → Session generations): the flows that change
  * what a session was opened on start a new one, which ends every session of the earlier one.
+ *
+ * One verb per way a session ends:
+ * - signOut: the sessions of the tokens a client presents (logout);
+ * - endSession: one session by id, from the session list;
+ * - newGeneration / newGenerationKeeping: every session of the user, or all but the caller's
+ *   (password reset and change, disable, role removal), unaudited: the flow writes its event;
+ * - signOutEverywhere: newGeneration with its own audit event (logout-all, admin logout-all).
  */
 @Injectable()
 export class SessionTokensService {
@@ -90,7 +97,7 @@ export class SessionTokensService {
    * the cookie) and/or denies an access token (and ends its session). Answers whether anything
    * was recognized.
    */
-  async logout(
+  async signOut(
     input: { refreshTokens: string[]; principal?: UserPrincipal },
     meta: RequestMeta,
   ): Promise<boolean> {
@@ -125,8 +132,8 @@ export class SessionTokensService {
   }
 
   /** Ends every session of the user and every access token issued until now (a new generation). */
-  async logoutAll(userId: string, meta: RequestMeta, actor?: AuditActor): Promise<number> {
-    const ended = await this.endEverything(userId);
+  async signOutEverywhere(userId: string, meta: RequestMeta, actor?: AuditActor): Promise<number> {
+    const ended = await this.newGeneration(userId);
     await this.audit.record(
       {
         type: actor === undefined ? 'logout.all' : 'admin.logout_all',
@@ -140,11 +147,11 @@ export class SessionTokensService {
   }
 
   /**
-   * logoutAll without its audit event, for flows that write their own (password reset). A new
+   * signOutEverywhere without its audit event, for flows that write their own (password reset). A new
    * generation: every session and access token of the user ends, and so does an outstanding
    * reset link (one mailed before a disable or a sign-out everywhere must not outlive it).
    */
-  async endEverything(userId: string): Promise<number> {
+  async newGeneration(userId: string): Promise<number> {
     const { ended } = await this.sessions.newGeneration(userId);
     await this.linkTokens.revoke('password-reset', userId);
     return ended;
@@ -154,7 +161,7 @@ export class SessionTokensService {
    * A new generation that keeps one session (password change keeps the caller's): every other
    * session of the user ends with its access tokens, in the same step. Answers how many ended.
    */
-  async endOthers(userId: string, keepSessionId: string): Promise<number> {
+  async newGenerationKeeping(userId: string, keepSessionId: string): Promise<number> {
     const { ended } = await this.sessions.newGeneration(userId, keepSessionId);
     return ended;
   }
@@ -163,7 +170,7 @@ export class SessionTokensService {
     return this.sessions.list(userId);
   }
 
-  async end(userId: string, sessionId: string, meta: RequestMeta): Promise<void> {
+  async endSession(userId: string, sessionId: string, meta: RequestMeta): Promise<void> {
     if (!(await this.sessions.end(userId, sessionId))) throw new SessionNotFoundError();
     await this.audit.record({ type: 'session.ended', userId, details: { sessionId } }, meta);
   }

@@ -55,6 +55,6 @@ export class SessionsController {
   ): Promise<void> {
     // Sessions are stored under their user: another user's session id is simply not found.
     if (!isSessionId(id)) throw new SessionNotFoundError();
-    await this.sessions.end(principal.userId, id, meta);
+    await this.sessions.endSession(principal.userId, id, meta);
   }
 }

@@ -7,7 +7,7 @@ import type { Principal } from '../../security/principal';
  * but gives no rule for a principal's type is one that principal cannot satisfy: it is refused,
  * never let through because the rule that exists does not apply to it.
  */
-export export function authorize(principal: Principal, requirements: AuthRequirements): void {
+export function authorize(principal: Principal, requirements: AuthRequirements): void {
   const { roles, scopes } = requirements;
   if (principal.type === 'user') {
     if (roles !== undefined) {

@@ -13,12 +13,14 @@ export interface Delivery {
 }
 
 /**
- * How the refresh token travels: REFRESH_TOKEN_TRANSPORT sets what the deployment allows, and a
+ * How the refresh token travels, both ways: which of body and cookie an answer delivers it in,
+ * and which token a request presents (the body's, else the cookie's, under the cross-site rule).
+ * How it travels: REFRESH_TOKEN_TRANSPORT sets what the deployment allows, and a
  * client narrows it with X-Auth-Mode (a browser asks for the cookie only, a native app for the
  * body only). Cookie-authenticated requests must prove they are not cross-site.
  */
 @Injectable()
-export class RefreshCookie {
+export class RefreshTokenTransport {
   private readonly allowedOrigins: Set<string>;
 
   constructor(@InjectConfig() private readonly config: AppConfig) {
@@ -34,7 +36,7 @@ export class RefreshCookie {
     return { body: true, cookie: true };
   }
 
-  set(reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+  setCookie(reply: FastifyReply, token: string, maxAgeSeconds: number): void {
     void reply.setCookie(REFRESH_COOKIE, token, {
       httpOnly: true,
       secure: this.config.http.cookieSecure,
@@ -44,7 +46,7 @@ export class RefreshCookie {
     });
   }
 
-  clear(reply: FastifyReply): void {
+  clearCookie(reply: FastifyReply): void {
     void reply.clearCookie(REFRESH_COOKIE, {
       httpOnly: true,
       secure: this.config.http.cookieSecure,
@@ -58,7 +60,7 @@ export class RefreshCookie {
    * cookie must carry X-Requested-With or a JSON content type (a plain HTML form can send
    * neither) and, when it has an Origin, one this service trusts.
    */
-  read(request: FastifyRequest, bodyToken: string | undefined): string | undefined {
+  presented(request: FastifyRequest, bodyToken: string | undefined): string | undefined {
     if (bodyToken !== undefined) return bodyToken;
     const cookie = this.cookieOf(request);
     if (cookie !== undefined && !this.sameSite(request)) throw new CrossSiteRequestError();
@@ -70,9 +72,9 @@ export class RefreshCookie {
    * a stale token in the body cannot leave the cookie's session alive. Alongside a body token, a
    * cookie that fails the cross-site rule is left out rather than refused.
    */
-  readAll(request: FastifyRequest, bodyToken: string | undefined): string[] {
+  allPresented(request: FastifyRequest, bodyToken: string | undefined): string[] {
     if (bodyToken === undefined) {
-      const cookie = this.read(request, undefined);
+      const cookie = this.presented(request, undefined);
       return cookie === undefined ? [] : [cookie];
     }
     const cookie = this.cookieOf(request);
