@@ -27,6 +27,12 @@ describe('HTTP basics', () => {
       });
     });
 
+    it('never echoes the query string of an unknown route (a mailed token stays out of the body)', async () => {
+      const res = await t.http().get('/reset-password?token=SECRET123&x=1').expect(404);
+      expect(res.body.message).toBe('Cannot GET /reset-password');
+      expect(res.text).not.toContain('SECRET123');
+    });
+
     it('answers a path with a malformed percent-escape with 400, without echoing the path', async () => {
       const res = await rawRequest(t, { method: 'GET', path: '/api/v1/%FF%zz-secret' });
       expect(res.status).toBe(400);

@@ -45,8 +45,9 @@ describe('SessionTokensService', () => {
     if (tokens === null) throw new Error('the session was refused');
     return tokens;
   };
-  const refusedRefresh = (token: string) =>
-    expect(sessions.refresh(token, meta)).rejects.toBeInstanceOf(InvalidRefreshTokenError);
+  const refusedRefresh = async (token: string): Promise<void> => {
+    await expect(sessions.refresh(token, meta)).rejects.toBeInstanceOf(InvalidRefreshTokenError);
+  };
 
   it('rotates: each refresh answers a new token pair for the same session, never extended', async () => {
     const first = await open();

@@ -66,7 +66,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       });
     }
     if (exception instanceof HttpException) {
-      return errorBody(exception.getStatus(), messageOf(exception), requestId);
+      return errorBody(exception.getStatus(), withoutQuery(messageOf(exception)), requestId);
     }
     return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error', requestId);
   }
@@ -101,4 +101,12 @@ function messageOf(exception: HttpException): string {
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
   return typeof message === 'string' ? message : exception.message;
+}
+
+/**
+ * The router's 404 says "Cannot GET <url>", query string included: a mailed link's token would
+ * come back in the body (and in whatever logs answers). No error body echoes a query string.
+ */
+function withoutQuery(message: string): string {
+  return message.replace(/^(Cannot [A-Z]+ [^?\s]*)\?\S*/, '$1');
 }
