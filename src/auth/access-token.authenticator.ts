@@ -18,12 +18,7 @@ export class AccessTokenAuthenticator {
     private readonly revocations: RevocationStore,
   ) {}
 
-  /** Claims already verified for this exact token, if any. */
-  cached(rawToken: string): AccessTokenClaims | undefined {
-    return this.cache.get(rawToken);
-  }
-
-  /** Full verification, for the routes that check a token themselves (verify, logout). */
+  /** Every bearer token comes here: the guard's strategy and the verify route. */
   async authenticate(rawToken: string): Promise<UserPrincipal> {
     const cached = this.cache.get(rawToken);
     if (cached !== undefined) return this.principalFor(cached);
@@ -32,15 +27,8 @@ export class AccessTokenAuthenticator {
     return this.principalFor(claims);
   }
 
-  /** After a signature check (passport-jwt's or ours): shape, cache, revocation. */
-  async fromVerifiedPayload(rawToken: string, payload: unknown): Promise<UserPrincipal> {
-    const claims = this.verifier.claimsOf(payload);
-    this.cache.set(rawToken, claims);
-    return this.principalFor(claims);
-  }
-
   /** Claims already verified (here or by the cache) to a principal: the revocation check. */
-  async principalFor(claims: AccessTokenClaims): Promise<UserPrincipal> {
+  private async principalFor(claims: AccessTokenClaims): Promise<UserPrincipal> {
     const revoked = await this.revocations.isRevoked({
       userId: claims.sub,
       sessionId: claims.sid,

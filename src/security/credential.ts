@@ -5,7 +5,7 @@ export type CredentialHeader = 'Authorization' | 'X-API-Key';
 export type Credential =
   | { kind: 'none' }
   | { kind: 'bearer'; token: string }
-  | { kind: 'apiKey'; key: string }
+  | { kind: 'apiKey' }
   | { kind: 'malformed' }
   | { kind: 'conflict' }
   | { kind: 'duplicate'; header: CredentialHeader };
@@ -19,7 +19,8 @@ const CREDENTIAL_HEADERS: CredentialHeader[] = ['Authorization', 'X-API-Key'];
 
 /**
  * Which credential a request carries, from its headers only (never the query string): a pure
- * function, so the guard's decision is easy to read and to test.
+ * function, so the guard's decision is easy to read and to test. A bearer token is parsed here
+ * and read by the JWT strategy from `request.credential`; an API key is only detected here.
  */
 export function classifyCredential(request: CredentialSource): Credential {
   const duplicate = duplicatedHeader(request);
@@ -29,8 +30,9 @@ export function classifyCredential(request: CredentialSource): Credential {
   const hasAuthorization = authorization !== undefined;
   const hasApiKey = apiKey !== undefined;
   if (hasAuthorization && hasApiKey) return { kind: 'conflict' };
-  // An empty or odd key is still a key: the API-key strategy refuses it like any wrong one.
-  if (hasApiKey) return { kind: 'apiKey', key: String(apiKey).trim() };
+  // Which scheme, not the key itself: passport-headerapikey reads the one header, and refuses an
+  // empty or odd key like any wrong one.
+  if (hasApiKey) return { kind: 'apiKey' };
   if (hasAuthorization) {
     const match = /^Bearer +([^\s]+) *$/i.exec(authorization);
     return match ? { kind: 'bearer', token: match[1] } : { kind: 'malformed' };

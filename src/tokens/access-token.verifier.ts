@@ -1,46 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { KeyObject } from 'node:crypto';
-import type * as jwt from 'jsonwebtoken';
-import type { AppConfig } from '../config/app-config';
-import { InjectConfig } from '../config/config.module';
 import { ROLES } from '../security/roles';
-import {
-  ACCESS_TOKEN_ALGORITHM,
-  CLOCK_TOLERANCE_SECONDS,
-  type AccessTokenClaims,
-} from './access-token';
+import { CLOCK_TOLERANCE_SECONDS, type AccessTokenClaims } from './access-token';
 import { InvalidTokenError } from './access-token.errors';
-import { verificationKeyFor } from './jwt-options';
-import { SigningKeys } from './signing-keys';
 
 /**
  * Verification of access tokens (RFC 8725) through JwtService: RS256 only, the key named by `kid`
  * among ours, `typ: at+jwt`, issuer, audience, expiry with a small tolerance (jwt-options.ts),
- * and claims of the right shape. The same rules serve the passport-jwt strategy.
+ * and claims of the right shape. Every bearer token is verified here (AccessTokenAuthenticator).
  */
 @Injectable()
 export class AccessTokenVerifier {
-  readonly verifyOptions: jwt.VerifyOptions & { algorithms: jwt.Algorithm[] };
-
-  constructor(
-    private readonly keys: SigningKeys,
-    private readonly jwt: JwtService,
-    @InjectConfig() config: AppConfig,
-  ) {
-    this.verifyOptions = {
-      algorithms: [ACCESS_TOKEN_ALGORITHM],
-      issuer: config.jwt.issuer,
-      audience: config.jwt.audience,
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      complete: false,
-    };
-  }
-
-  /** The public key for a token, after every header rule (see verificationKeyFor). */
-  keyFor(rawToken: string): KeyObject {
-    return verificationKeyFor(this.keys, rawToken);
-  }
+  constructor(private readonly jwt: JwtService) {}
 
   /** Signature and claims; revocation is the caller's next step. */
   verify(rawToken: string, now = Date.now()): AccessTokenClaims {
@@ -56,10 +27,10 @@ export class AccessTokenVerifier {
   /**
    * Checks the shape of verified claims: a token we signed always passes. Also refuses an `iat`
    * later than now plus the tolerance (jsonwebtoken checks only exp and nbf): a token dated in the
-   * future would outlive a logout-all, whose revocation covers tokens issued before it. Both
-   * verification paths end here, and only claims that pass are ever cached.
+   * future would outlive a logout-all, whose revocation covers tokens issued before it. Only
+   * claims that pass are ever cached.
    */
-  claimsOf(payload: unknown, now = Date.now()): AccessTokenClaims {
+  private claimsOf(payload: unknown, now = Date.now()): AccessTokenClaims {
     const claims = payload as Partial<AccessTokenClaims> | null;
     const valid =
       claims !== null &&

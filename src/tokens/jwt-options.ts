@@ -10,9 +10,8 @@ import type { SigningKeys } from './signing-keys';
 export const MAX_ACCESS_TOKEN_LENGTH = 4096;
 
 /**
- * The public key for a token: by its `kid`, and only for a header of the right type. Every path
- * that verifies an access token (JwtService, the passport-jwt strategy) comes through here, so
- * every header rule lives here.
+ * The public key for a token: by its `kid`, and only for a header of the right type. JwtService
+ * asks for it on every verification, so every header rule lives here.
  */
 export function verificationKeyFor(keys: SigningKeys, rawToken: string): KeyObject {
   if (rawToken.length > MAX_ACCESS_TOKEN_LENGTH) throw new InvalidTokenError();

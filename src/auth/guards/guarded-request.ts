@@ -3,8 +3,9 @@ import type { AuthenticatedRequest } from '../../security/current-principal.deco
 import type { Credential } from '../../security/credential';
 
 /**
- * A request on its way through the global guard: the credential is classified once, here, and
- * the strategies read it from this property (never from the headers again); the passport guards
+ * A request on its way through the global guard: the credential is classified once, here; the
+ * JWT strategy reads its token from this property (never from the headers again), and the
+ * API-key strategy reads the one header the classification only detected. The passport guards
  * write what they authenticated to typed properties (never `request.user`).
  */
 export interface GuardedRequest extends AuthenticatedRequest {
