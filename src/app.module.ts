@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
-import { buildLoggerOptions } from './common/logging/logger-options';
+import { LoggingModule } from './common/logging/logging.module';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -26,7 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(buildLoggerOptions(config)),
+        LoggingModule.forRoot(config),
         DatabaseModule.forRoot(config, ENTITIES),
         RedisModule,
         BackgroundModule,

@@ -1,9 +1,12 @@
 import fastifyCookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { registerJsonBodyParser } from './common/http/json-body-parser';
+import { SECURITY_HEADER_OPTIONS, securityHeaders } from './common/http/security-headers';
+import { registerAccessLog } from './common/logging/access-log';
+import type { Loggers } from './common/logging/logger';
+import { PinoNestLogger } from './common/logging/logger';
+import { LOGGERS } from './common/logging/logging.module';
 import { undecodableQueryError } from './common/http/query-encoding';
 import { REQUEST_ID_HEADER } from './common/http/request-id';
 import type { AppConfig } from './config/app-config';
@@ -21,7 +24,7 @@ export const UNPREFIXED_ROUTES = [
 
 /** Everything between "the Nest app exists" and "it may listen". */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoNestLogger));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: UNPREFIXED_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
   });
@@ -30,7 +33,11 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // JSON only (API.md): without its built-in text/plain parser Fastify answers 415 to anything else.
   fastify.removeContentTypeParser('text/plain');
   registerJsonBodyParser(fastify);
+  registerAccessLog(fastify, app.get<Loggers>(LOGGERS).access);
+  // Every response's static headers at once: helmet's, computed at boot (security-headers.ts).
+  const staticHeaders = securityHeaders(SECURITY_HEADER_OPTIONS);
   fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(staticHeaders);
     void reply.header(REQUEST_ID_HEADER, request.id);
     // Nothing under the API may be stored by a browser or a shared cache: tokens, sessions, keys.
     // Decided from the route that matched, not the raw URL, which may spell the same path
@@ -43,21 +50,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     done(undecodableQueryError(request.url) ?? undefined);
   });
 
-  await app.register(helmet, {
-    // Swagger UI needs its own scripts and inline styles; the API itself serves only JSON.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    crossOriginResourcePolicy: { policy: 'same-site' },
-  });
   await app.register(fastifyCookie);
 
   if (config.http.corsOrigins.length > 0) {

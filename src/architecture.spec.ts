@@ -31,6 +31,7 @@ const LAYERS: readonly (readonly string[])[] = [
     'app.setup',
     'http-server',
     'main',
+    'server',
     'atomic-script-contracts.fixture',
     'atomic-scripts.spec',
   ],

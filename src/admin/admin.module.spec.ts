@@ -31,7 +31,7 @@ function moduleFiles(dir: string): string[] {
 }
 
 describe('explicit module imports', () => {
-  it('makes only the configuration global (the logger module is global by its own design)', () => {
+  it('makes only the configuration global', () => {
     const global = moduleFiles(SRC).filter((file) =>
       /@Global\(\)|global:\s*true/.test(readFileSync(join(SRC, file), 'utf8')),
     );

@@ -10,8 +10,5 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Fastify's `genReqId`: the caller's X-Request-Id when sane, else a fresh UUID. */
 export function resolveRequestId(req: IncomingMessage): string {
   const sent = req.headers[REQUEST_ID_HEADER];
-  const id = typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
-  // The pino-http logger reads the id from the raw request.
-  (req as IncomingMessage & { id?: string }).id = id;
-  return id;
+  return typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
 }

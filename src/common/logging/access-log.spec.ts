@@ -1,0 +1,132 @@
+import Fastify from 'fastify';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { registerAccessLog } from './access-log';
+import { createLoggers, PinoNestLogger } from './logger';
+
+/** A destination that keeps each JSON line pino writes. */
+function memoryDestination(): { lines: () => Record<string, unknown>[]; stream: Writable } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  const lines = (): Record<string, unknown>[] =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { lines, stream };
+}
+
+describe('access log', () => {
+  async function serve(level: 'info' | 'error' | 'silent') {
+    const destination = memoryDestination();
+    const fastify = Fastify({ genReqId: () => 'req-1' });
+    registerAccessLog(fastify, createLoggers(level, destination.stream).access);
+    fastify.get('/api/v1/users/:id', () => ({ ok: true }));
+    fastify.get('/boom', () => {
+      throw new Error('boom');
+    });
+    await fastify.ready();
+    return { fastify, lines: destination.lines };
+  }
+
+  it('writes one line per request: id, method, route pattern, status, duration, and nothing else', async () => {
+    const { fastify, lines } = await serve('info');
+    const response = await fastify.inject({
+      method: 'GET',
+      url: '/api/v1/users/7d3c1b0e?token=secret-in-query',
+      headers: { authorization: 'Bearer secret-token', cookie: 'refresh_token=secret-cookie' },
+    });
+    expect(response.statusCode).toBe(200);
+    const logged = lines();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({
+      level: 30,
+      msg: 'request',
+      reqId: 'req-1',
+      method: 'GET',
+      route: '/api/v1/users/:id',
+      status: 200,
+    });
+    expect(typeof logged[0].ms).toBe('number');
+    const text = JSON.stringify(logged);
+    for (const secret of ['secret-in-query', 'secret-token', 'secret-cookie', '7d3c1b0e'])
+      expect(text).not.toContain(secret);
+  });
+
+  it('logs an unmatched path without the path, and a 5xx at error level', async () => {
+    const { fastify, lines } = await serve('info');
+    expect((await fastify.inject({ method: 'GET', url: '/nope/abc' })).statusCode).toBe(404);
+    expect((await fastify.inject({ method: 'GET', url: '/boom' })).statusCode).toBe(500);
+    const [notFound, failed] = lines();
+    expect(notFound).toMatchObject({ status: 404, level: 30, route: null });
+    expect(JSON.stringify(notFound)).not.toContain('/nope');
+    expect(failed).toMatchObject({ status: 500, level: 50, msg: 'request failed', route: '/boom' });
+  });
+
+  it('at LOG_LEVEL=error writes only failed requests, and nothing when silent', async () => {
+    const errorsOnly = await serve('error');
+    await errorsOnly.fastify.inject({ method: 'GET', url: '/api/v1/users/1' });
+    await errorsOnly.fastify.inject({ method: 'GET', url: '/boom' });
+    expect(errorsOnly.lines().map((line) => line.status)).toEqual([500]);
+    const silent = await serve('silent');
+    await silent.fastify.inject({ method: 'GET', url: '/boom' });
+    expect(silent.lines()).toEqual([]);
+  });
+});
+
+describe('PinoNestLogger', () => {
+  function logger() {
+    const destination = memoryDestination();
+    return {
+      nest: new PinoNestLogger(createLoggers('info', destination.stream).app),
+      lines: destination.lines,
+    };
+  }
+
+  it('writes the message with its context as a field', () => {
+    const { nest, lines } = logger();
+    nest.log('Listening', 'Bootstrap');
+    nest.warn('Embedded mode');
+    expect(lines()).toEqual([
+      expect.objectContaining({ level: 30, msg: 'Listening', context: 'Bootstrap' }),
+      expect.objectContaining({ level: 40, msg: 'Embedded mode' }),
+    ]);
+    expect(lines()[1]).not.toHaveProperty('context');
+  });
+
+  it("keeps the stack of Nest's exception handlers (message, stack, context) and of an Error", () => {
+    const { nest, lines } = logger();
+    const error = new Error('database gone');
+    nest.error('Unhandled', error.stack, 'ExceptionsHandler');
+    nest.error(error, 'Audit');
+    const [handler, thrown] = lines();
+    expect(handler).toMatchObject({ level: 50, msg: 'Unhandled', context: 'ExceptionsHandler' });
+    expect((handler.err as { stack: string }).stack).toContain('database gone');
+    expect(thrown).toMatchObject({ level: 50, msg: 'database gone', context: 'Audit' });
+    expect((thrown.err as { stack: string }).stack).toContain('at ');
+  });
+
+  it('redacts secret fields in objects the application logs', () => {
+    const { nest, lines } = logger();
+    nest.log({ user: { password: 'hunter2', refreshToken: 'rt' }, msg: 'oops' }, 'Somewhere');
+    const text = JSON.stringify(lines());
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('"rt"');
+    expect(text).toContain('[redacted]');
+  });
+
+  it('writes nothing below its level', () => {
+    const destination = memoryDestination();
+    const quiet = new PinoNestLogger(pino({ level: 'warn' }, destination.stream));
+    quiet.log('not this');
+    quiet.debug('nor this');
+    quiet.warn('this');
+    expect(destination.lines().map((line) => line.msg)).toEqual(['this']);
+  });
+});

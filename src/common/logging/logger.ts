@@ -1,0 +1,94 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from '../../config/app-config';
+
+/**
+ * Paths that must never reach a log line, should an object holding them ever be logged by the
+ * application. The access log (access-log.ts) writes only fields that cannot hold a secret; this
+ * is the lock on the other door.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.passwordHash',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.key',
+  '*.secret',
+];
+
+/**
+ * JSON lines on stdout, buffered (4 KiB) and written asynchronously; pino flushes what is left
+ * when the process exits. `access` writes the one line per request; `app` everything else, with
+ * the redaction pass.
+ */
+export interface Loggers {
+  access: Logger;
+  app: Logger;
+}
+
+export function createLoggers(
+  level: LogLevel,
+  destination: DestinationStream = pino.destination({ dest: 1, minLength: 4096, sync: false }),
+): Loggers {
+  return {
+    access: pino({ level }, destination),
+    app: pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination),
+  };
+}
+
+type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/**
+ * Nest's LoggerService on pino: `log(message, …params, context)`, with the context as a field.
+ * Nest's exception handlers call `error(message, stack, context)`: the stack becomes `err.stack`.
+ */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('trace', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
+  }
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('info', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.write('fatal', message, params);
+  }
+
+  private write(level: Level, message: unknown, params: unknown[]): void {
+    if (!this.logger.isLevelEnabled(level)) return;
+    const fields: Record<string, unknown> = {};
+    const rest = [...params];
+    const context = rest.length > 0 ? rest.pop() : undefined;
+    if (typeof context === 'string') fields.context = context;
+    else if (context !== undefined) rest.push(context);
+    const stack = rest.find(
+      (param): param is string => typeof param === 'string' && /\n\s*at /.test(param),
+    );
+    if (message instanceof Error) {
+      fields.err = message;
+      this.logger[level](fields, message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      this.logger[level]({ ...fields, ...message });
+    } else {
+      if (stack !== undefined) fields.err = { stack };
+      this.logger[level](fields, String(message));
+    }
+  }
+}
