@@ -1,0 +1,108 @@
+import type { Costs } from './costs';
+import type { Measurements } from './measurements';
+import type { RedisMemory } from './redis-memory';
+import { atLeast, atMost, rps, type Figure } from './report';
+
+/**
+ * A route against the hello app, per CPU second of the server: requests per second divided by
+ * the share of its core the server used. One load-generator core cannot saturate the hello app
+ * (it runs at about 70 % of its core), so raw requests per second would flatter every route; per
+ * CPU second, the ratio is what each request costs the server, which is what capacity is made
+ * of. The raw ratio is shown too. Without CPU figures (no /proc), the raw ratio decides.
+ */
+function ofHello(name: string, m: Measurements, key: keyof Measurements, min: number): Figure {
+  const route = m[key];
+  const raw = route.requestsPerSecond / m.hello.requestsPerSecond;
+  const perCpu =
+    route.cpuUsPerRequest === undefined || m.hello.cpuUsPerRequest === undefined
+      ? undefined
+      : m.hello.cpuUsPerRequest / route.cpuUsPerRequest;
+  const measured =
+    perCpu === undefined || route.cpuUsPerRequest === undefined
+      ? rps(route)
+      : `${rps(route)}, ${route.cpuUsPerRequest.toFixed(1)} µs CPU/request (raw ratio ${raw.toFixed(2)})`;
+  return atLeast(
+    name,
+    measured,
+    perCpu ?? raw,
+    min,
+    `≥ ${min.toFixed(2)} of hello per CPU second`,
+    [route, m.hello],
+  );
+}
+
+/** Every goal of the benchmark, each a ratio against a baseline measured in this run. */
+export function figures(
+  m: Measurements,
+  costs: Costs,
+  cores: number,
+  redis: RedisMemory | undefined,
+): Figure[] {
+  const signBound = 1000 / costs.signMs;
+  const loginBound = (cores * 1000) / costs.compareMs;
+  return [
+    {
+      figure: 'baseline: bare Nest + Fastify hello',
+      measured:
+        m.hello.cpuUsPerRequest === undefined
+          ? rps(m.hello)
+          : `${rps(m.hello)}, ${m.hello.cpuUsPerRequest.toFixed(1)} µs CPU/request`,
+      ratio: 1,
+      goal: '—',
+      met: null,
+    },
+    ofHello('GET /health/live', m, 'live', 0.7),
+    ofHello('guarded, repeated JWT', m, 'guardedRepeated', 0.5),
+    ofHello('guarded, fresh JWTs', m, 'guardedFresh', 0.2),
+    ofHello('guarded, API key', m, 'guardedApiKey', 0.45),
+    ofHello('GET /auth/me, JWT', m, 'me', 0.25),
+    atLeast(
+      'POST /auth/refresh, rotating',
+      `${rps(m.refresh)} (sign-bound ${signBound.toFixed(0)}/s: ${costs.signMs.toFixed(3)} ms/sign)`,
+      m.refresh.requestsPerSecond / signBound,
+      0.8,
+      '≥ 0.80 of sign-bound',
+      [m.refresh],
+    ),
+    atMost(
+      'login p50, 1 connection',
+      `${m.loginSingle.p50Ms} ms (bcrypt compare ${costs.compareMs.toFixed(0)} ms)`,
+      m.loginSingle.p50Ms / costs.compareMs,
+      1.15,
+      '≤ 1.15 × compare',
+      [m.loginSingle],
+    ),
+    atLeast(
+      `login throughput, ${m.loginThroughput.connections} connections`,
+      `${m.loginThroughput.requestsPerSecond.toFixed(2)} req/s (bound ${loginBound.toFixed(2)}/s, ${cores} core(s))`,
+      m.loginThroughput.requestsPerSecond / loginBound,
+      0.9,
+      '≥ 0.90 of cores ÷ compare',
+      [m.loginThroughput],
+    ),
+    atMost(
+      'guarded p99 in a login storm',
+      `${m.stormDuring.p99Ms} ms (idle ${m.stormIdle.p99Ms} ms, ${m.stormIdle.overallRate}/s)`,
+      m.stormDuring.p99Ms / Math.max(m.stormIdle.p99Ms, 1),
+      2,
+      '≤ 2 × idle p99',
+      [m.stormIdle, m.stormDuring, m.stormLogins],
+    ),
+    redis === undefined
+      ? {
+          figure: 'Redis bytes per session',
+          measured: 'skipped',
+          ratio: null,
+          goal: '≤ 400 B',
+          met: null,
+          note: 'embedded mode: no Redis',
+        }
+      : {
+          figure: 'Redis bytes per session',
+          measured: `${redis.bytesPerSession.toFixed(0)} B (session key ${(redis.sessionKeyBytes / redis.sessions).toFixed(0)} B + user index ${(redis.indexBytes / redis.sessions).toFixed(0)} B; ${redis.sessions} sessions, one per user)`,
+          ratio: redis.bytesPerSession / 400,
+          goal: '≤ 400 B (ratio: of 400)',
+          met: redis.bytesPerSession <= 400,
+        },
+  ];
+}
