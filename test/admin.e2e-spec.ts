@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
+import { User } from '../src/users/user.entity';
 import { UsersService } from '../src/users/users.service';
 import {
   bearer,
@@ -39,6 +41,25 @@ describe('admin', () => {
     expect(events.map((e) => [e.actorType, e.actorId, e.reason, e.details])).toEqual([
       ['system', null, 'bootstrap_admin', { roles: ['user', 'admin'] }],
     ]);
+  });
+
+  it('reads an account by id exactly as TypeORM reads it, every column included', async () => {
+    const users = t.app.get(UsersService);
+    const repository = t.app.get(DataSource).getRepository(User);
+    const { userId } = await register(t);
+    await repository.update(userId, {
+      name: 'Ada',
+      roles: ['user', 'admin'],
+      emailVerifiedAt: new Date('2030-01-01T00:00:00.000Z'),
+      disabledAt: new Date('2030-01-02T00:00:00.000Z'),
+      passwordChangedAt: new Date('2030-01-03T00:00:00.000Z'),
+    });
+    const read = await users.findById(userId);
+    expect(read).toBeInstanceOf(User);
+    expect(read).toEqual(await repository.findOneByOrFail({ id: userId }));
+    expect(read?.roles).toEqual(['user', 'admin']);
+    expect(read?.disabledAt).toEqual(new Date('2030-01-02T00:00:00.000Z'));
+    expect(await users.findById(randomUUID())).toBeNull();
   });
 
   it('lists users a page at a time and finds them by email', async () => {

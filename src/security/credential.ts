@@ -15,8 +15,6 @@ export type CredentialSource = Pick<FastifyRequest, 'headers'> & {
   raw?: { rawHeaders?: string[] };
 };
 
-const CREDENTIAL_HEADERS: CredentialHeader[] = ['Authorization', 'X-API-Key'];
-
 /**
  * Which credential a request carries, from its headers only (never the query string): a pure
  * function, so the guard's decision is easy to read and to test. A bearer token is parsed here
@@ -46,15 +44,24 @@ export function classifyCredential(request: CredentialSource): Credential {
  * of two credentials: the raw header list is the only place that shows the repetition.
  */
 function duplicatedHeader(request: CredentialSource): CredentialHeader | undefined {
-  const counts = new Map<string, number>();
+  // Repeated headers are joined or dropped, so each parsed value is checked for repetition in
+  // the raw list; a request without either header (most public ones) costs two lookups.
+  const authorization = request.headers.authorization !== undefined;
+  const apiKey = request.headers['x-api-key'] !== undefined;
+  if (!authorization && !apiKey) return undefined;
+  const parsed: unknown[] = [request.headers.authorization, request.headers['x-api-key']];
+  if (Array.isArray(parsed[0])) return 'Authorization';
+  if (Array.isArray(parsed[1])) return 'X-API-Key';
   const raw = request.raw?.rawHeaders ?? [];
+  let authorizations = 0;
+  let apiKeys = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i].toLowerCase();
-    counts.set(name, (counts.get(name) ?? 0) + 1);
+    const name = raw[i];
+    if (authorization && name.length === 13 && name.toLowerCase() === 'authorization')
+      authorizations += 1;
+    else if (apiKey && name.length === 9 && name.toLowerCase() === 'x-api-key') apiKeys += 1;
   }
-  return CREDENTIAL_HEADERS.find((header) => {
-    const name = header.toLowerCase();
-    const parsed: unknown = request.headers[name];
-    return (counts.get(name) ?? 0) > 1 || Array.isArray(parsed);
-  });
+  if (authorizations > 1) return 'Authorization';
+  if (apiKeys > 1) return 'X-API-Key';
+  return undefined;
 }

@@ -1,8 +1,11 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import * as bcrypt from 'bcrypt';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Piscina } from 'piscina';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
+import { PasswordChecksBusyError } from './password-checks-busy.error';
 import { PASSWORD_MAX_BYTES } from './password-policy';
 
 /** bcrypt reads at most 72 bytes and stops at a NUL: past either, input would be ignored. */
@@ -11,24 +14,56 @@ function fitsBcrypt(password: string): boolean {
 }
 
 /**
- * bcrypt at the configured cost. bcrypt's async functions run on libuv's thread pool, so hashing
- * never blocks the event loop.
+ * How far below the event loop the hashing threads run (nice 10: about a tenth of the CPU when
+ * both want it). A login storm then slows logins, not every other route (docs/performance.md).
+ */
+export const HASHING_NICE_INCREMENT = 10;
+/** Password checks waiting for a thread, per instance, before login answers 503. */
+export const HASHING_QUEUE_LIMIT = 512;
+
+type HashTask =
+  | { op: 'hash'; password: string; rounds: number }
+  | { op: 'compare'; password: string; hash: string };
+
+/**
+ * bcrypt at the configured cost, in a pool of worker threads (one per core) at a lower
+ * scheduling priority than the event loop (password-hash.worker.js), so hashing neither blocks
+ * the event loop nor competes with it for the CPU. More checks waiting than the queue holds
+ * answer 503 at once rather than waiting for minutes.
  */
 @Injectable()
-export class PasswordHasher implements OnModuleInit {
+export class PasswordHasher implements OnModuleInit, OnModuleDestroy {
   private dummyHash = '';
+  private readonly pool: Piscina<HashTask, string | boolean>;
 
-  constructor(@InjectConfig() private readonly config: AppConfig) {}
+  constructor(@InjectConfig() private readonly config: AppConfig) {
+    const threads = Math.max(1, availableParallelism());
+    this.pool = new Piscina({
+      filename: join(__dirname, 'password-hash.worker.js'),
+      minThreads: threads,
+      maxThreads: threads,
+      maxQueue: HASHING_QUEUE_LIMIT,
+      niceIncrement: HASHING_NICE_INCREMENT,
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     // Compared against when the email is unknown, so that answer takes as long as a wrong password.
     this.dummyHash = await this.hash(randomBytes(16).toString('hex'));
   }
 
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+
   async hash(password: string): Promise<string> {
     // The policy refuses these first; hashing one anyway would store a hash of its first 72 bytes.
     if (!fitsBcrypt(password)) throw new RangeError('password not fit for bcrypt');
-    return bcrypt.hash(password, this.config.passwords.bcryptRounds);
+    return (await this.run({
+      op: 'hash',
+      password,
+      rounds: this.config.passwords.bcryptRounds,
+    })) as string;
   }
 
   /**
@@ -39,12 +74,17 @@ export class PasswordHasher implements OnModuleInit {
    */
   async verify(password: string, hash: string): Promise<boolean> {
     if (!fitsBcrypt(password)) return this.verifyNothing(password);
-    return bcrypt.compare(password, hash);
+    return (await this.run({ op: 'compare', password, hash })) as boolean;
   }
 
   /** Spends the time of one verification and answers false: for unknown accounts. */
   async verifyNothing(password: string): Promise<false> {
-    await bcrypt.compare(password, this.dummyHash);
+    await this.run({ op: 'compare', password, hash: this.dummyHash });
     return false;
+  }
+
+  private async run(task: HashTask): Promise<string | boolean> {
+    if (this.pool.queueSize >= HASHING_QUEUE_LIMIT) throw new PasswordChecksBusyError();
+    return this.pool.run(task);
   }
 }

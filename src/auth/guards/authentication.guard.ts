@@ -23,6 +23,12 @@ import { JwtAuthGuard } from './jwt-auth.guard';
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
+  /**
+   * Each route's requirements, read from its metadata once (it never changes), by handler and
+   * class: an inherited handler may sit under another class's decorator.
+   */
+  private readonly requirementsByRoute = new WeakMap<object, WeakMap<object, AuthRequirements>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwtGuard: JwtAuthGuard,
@@ -31,11 +37,7 @@ export class AuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const requirements =
-      this.reflector.getAllAndOverride<AuthRequirements | undefined>(AUTH_METADATA, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? {};
+    const requirements = this.requirementsOf(context);
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     // Classified once: the strategies read the credential from here, not from the headers.
     const credential = classifyCredential(request);
@@ -57,6 +59,26 @@ export class AuthenticationGuard implements CanActivate {
       throw error;
     }
     return true;
+  }
+
+  private requirementsOf(context: ExecutionContext): AuthRequirements {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byClass = this.requirementsByRoute.get(handler);
+    if (byClass === undefined) {
+      byClass = new WeakMap();
+      this.requirementsByRoute.set(handler, byClass);
+    }
+    let requirements = byClass.get(controller);
+    if (requirements === undefined) {
+      requirements =
+        this.reflector.getAllAndOverride<AuthRequirements | undefined>(AUTH_METADATA, [
+          handler,
+          controller,
+        ]) ?? {};
+      byClass.set(controller, requirements);
+    }
+    return requirements;
   }
 
   /**

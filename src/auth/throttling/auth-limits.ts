@@ -1,5 +1,5 @@
 import { SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import type { ThrottlerOptions } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/app-config';
@@ -58,12 +58,20 @@ export function limitApplies(name: string, limitClass: AuthLimitClass): boolean 
   return THROTTLED.some((limit) => limit.name === name && limit.routes.includes(limitClass));
 }
 
-/** The throttlers, in milliseconds as @nestjs/throttler counts, from the table and the configuration. */
+/** Metadata is read the same by any Reflector; this one serves the throttlers' skipIf. */
+const METADATA = new Reflector();
+
+/**
+ * The throttlers, in milliseconds as @nestjs/throttler counts, from the table and the
+ * configuration. Each is skipped on the routes of the classes it does not limit, before the
+ * throttler reads its per-route options: most requests are counted by one limit of seven.
+ */
 export function authThrottlers(config: AppConfig): (ThrottlerOptions & { name: AuthLimitName })[] {
   return THROTTLED.map((limit) => ({
     name: limit.name as AuthLimitName,
     limit: limit.limit(config),
     ttl: limit.windowSeconds(config) * 1000,
+    skipIf: (context: ExecutionContext) => !limit.routes.includes(limitClassOf(METADATA, context)),
   }));
 }
 

@@ -4,8 +4,12 @@ import { Writable } from 'node:stream';
 import { registerAccessLog } from './access-log';
 import { createLoggers, PinoNestLogger } from './logger';
 
-/** A destination that keeps each JSON line pino writes. */
-function memoryDestination(): { lines: () => Record<string, unknown>[]; stream: Writable } {
+/** A destination that keeps each JSON line pino writes, and counts the writes. */
+function memoryDestination(): {
+  lines: () => Record<string, unknown>[];
+  writes: () => number;
+  stream: Writable;
+} {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -19,20 +23,29 @@ function memoryDestination(): { lines: () => Record<string, unknown>[]; stream: 
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { lines, stream };
+  return { lines, writes: () => chunks.length, stream };
 }
+
+/** The access log hands its lines over at the end of the event-loop turn. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('access log', () => {
   async function serve(level: 'info' | 'error' | 'silent') {
     const destination = memoryDestination();
     const fastify = Fastify({ genReqId: () => 'req-1' });
-    registerAccessLog(fastify, createLoggers(level, destination.stream).access);
+    const access = createLoggers(level, destination.stream).access;
+    expect(access.enabled).toBe(level !== 'silent');
+    registerAccessLog(fastify, access);
     fastify.get('/api/v1/users/:id', () => ({ ok: true }));
     fastify.get('/boom', () => {
       throw new Error('boom');
     });
     await fastify.ready();
-    return { fastify, lines: destination.lines };
+    const lines = async (): Promise<Record<string, unknown>[]> => {
+      await nextTurn();
+      return destination.lines();
+    };
+    return { fastify, lines, writes: destination.writes };
   }
 
   it('writes one line per request: id, method, route pattern, status, duration, and nothing else', async () => {
@@ -43,7 +56,7 @@ describe('access log', () => {
       headers: { authorization: 'Bearer secret-token', cookie: 'refresh_token=secret-cookie' },
     });
     expect(response.statusCode).toBe(200);
-    const logged = lines();
+    const logged = await lines();
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({
       level: 30,
@@ -54,6 +67,23 @@ describe('access log', () => {
       status: 200,
     });
     expect(typeof logged[0].ms).toBe('number');
+    expect(typeof logged[0].time).toBe('number');
+    expect(logged[0].pid).toBe(process.pid);
+    // pino's own fields and nothing more: a new field must be added here on purpose.
+    expect(Object.keys(logged[0]).sort()).toEqual(
+      [
+        'hostname',
+        'level',
+        'method',
+        'ms',
+        'msg',
+        'pid',
+        'reqId',
+        'route',
+        'status',
+        'time',
+      ].sort(),
+    );
     const text = JSON.stringify(logged);
     for (const secret of ['secret-in-query', 'secret-token', 'secret-cookie', '7d3c1b0e'])
       expect(text).not.toContain(secret);
@@ -63,7 +93,7 @@ describe('access log', () => {
     const { fastify, lines } = await serve('info');
     expect((await fastify.inject({ method: 'GET', url: '/nope/abc' })).statusCode).toBe(404);
     expect((await fastify.inject({ method: 'GET', url: '/boom' })).statusCode).toBe(500);
-    const [notFound, failed] = lines();
+    const [notFound, failed] = await lines();
     expect(notFound).toMatchObject({ status: 404, level: 30, route: null });
     expect(JSON.stringify(notFound)).not.toContain('/nope');
     expect(failed).toMatchObject({ status: 500, level: 50, msg: 'request failed', route: '/boom' });
@@ -73,10 +103,20 @@ describe('access log', () => {
     const errorsOnly = await serve('error');
     await errorsOnly.fastify.inject({ method: 'GET', url: '/api/v1/users/1' });
     await errorsOnly.fastify.inject({ method: 'GET', url: '/boom' });
-    expect(errorsOnly.lines().map((line) => line.status)).toEqual([500]);
+    expect((await errorsOnly.lines()).map((line) => line.status)).toEqual([500]);
     const silent = await serve('silent');
     await silent.fastify.inject({ method: 'GET', url: '/boom' });
-    expect(silent.lines()).toEqual([]);
+    expect(await silent.lines()).toEqual([]);
+  });
+
+  it('hands the lines of one event-loop turn to the destination in one write', async () => {
+    const { fastify, lines, writes } = await serve('info');
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => fastify.inject({ method: 'GET', url: '/api/v1/users/1' })),
+    );
+    expect(statuses.map((response) => response.statusCode)).toEqual(Array(20).fill(200));
+    expect(await lines()).toHaveLength(20);
+    expect(writes()).toBeLessThan(20);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../../config/app-config';
+import { AccessLog } from './access-log';
 
 /**
  * Paths that must never reach a log line, should an object holding them ever be logged by the
@@ -24,21 +25,27 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * JSON lines on stdout, buffered (4 KiB) and written asynchronously; pino flushes what is left
- * when the process exits. `access` writes the one line per request; `app` everything else, with
- * the redaction pass.
+ * JSON lines on stdout, buffered (4 KiB, at most a second) and written asynchronously; pino
+ * flushes what is left when the process exits. `access` writes the one line per request (access-log.ts); `app`
+ * everything else, with the redaction pass. Both write to the one destination, line by line.
  */
 export interface Loggers {
-  access: Logger;
+  access: AccessLog;
   app: Logger;
 }
 
 export function createLoggers(
   level: LogLevel,
-  destination: DestinationStream = pino.destination({ dest: 1, minLength: 4096, sync: false }),
+  destination: DestinationStream = pino.destination({
+    dest: 1,
+    minLength: 4096,
+    sync: false,
+    // Written within a second even when traffic is too light to fill the buffer.
+    periodicFlush: 1000,
+  }),
 ): Loggers {
   return {
-    access: pino({ level }, destination),
+    access: new AccessLog(level, destination),
     app: pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination),
   };
 }
