@@ -61,32 +61,18 @@ export class UsersService {
   }
 
   /**
-   * By id: what every signed-in request that needs the account runs (/auth/me, refresh). One SQL
-   * text, built once from the entity's metadata, and the row mapped back through the same
-   * metadata: building and transforming a TypeORM query per call cost more than the query.
+   * By id: what every signed-in request that needs the account runs (/auth/me, refresh). On a
+   * TypeORM repository, one SQL text built once from the entity's metadata and the row mapped
+   * back through the same metadata: building and transforming a TypeORM query per call cost more
+   * than the query (docs/performance.md). The memory table of the policy specs has no metadata
+   * and answers findOneBy; test/admin.e2e-spec.ts holds the two paths to the same answer.
    */
-  async findById(id: string): Promise<User | null> {
-    const rows = await this.users.query<Record<string, unknown>[]>(this.byIdSql(), [id]);
-    return rows.length === 0 ? null : this.entityOf(rows[0]);
+  findById(id: string): Promise<User | null> {
+    this.byId ??= byIdReader(this.users);
+    return this.byId(id);
   }
 
-  private byIdSqlText?: string;
-
-  private byIdSql(): string {
-    if (this.byIdSqlText === undefined) {
-      const { columns, tablePath, primaryColumns } = this.users.metadata;
-      const list = columns.map((column) => `"${column.databaseName}"`).join(', ');
-      this.byIdSqlText = `SELECT ${list} FROM "${tablePath}" WHERE "${primaryColumns[0].databaseName}" = $1`;
-    }
-    return this.byIdSqlText;
-  }
-
-  private entityOf(row: Record<string, unknown>): User {
-    const user = this.users.create();
-    for (const column of this.users.metadata.columns)
-      column.setEntityValue(user, row[column.databaseName]);
-    return user;
-  }
+  private byId?: (id: string) => Promise<User | null>;
 
   async getById(id: string): Promise<User> {
     const user = await this.findById(id);
@@ -164,6 +150,21 @@ export class UsersService {
     const [{ roles_before: rolesBefore, roles_after: rolesAfter }] = rows;
     return { user: await this.getById(id), rolesBefore, rolesAfter };
   }
+}
+
+function byIdReader(users: Repository<User>): (id: string) => Promise<User | null> {
+  const metadata = users.metadata as Repository<User>['metadata'] | undefined;
+  if (metadata === undefined) return (id) => users.findOneBy({ id });
+  const { columns, tablePath, primaryColumns } = metadata;
+  const list = columns.map((column) => `"${column.databaseName}"`).join(', ');
+  const sql = `SELECT ${list} FROM "${tablePath}" WHERE "${primaryColumns[0].databaseName}" = $1`;
+  return async (id) => {
+    const rows = await users.query<Record<string, unknown>[]>(sql, [id]);
+    if (rows.length === 0) return null;
+    const user = users.create();
+    for (const column of columns) column.setEntityValue(user, rows[0][column.databaseName]);
+    return user;
+  };
 }
 
 function isUniqueViolation(error: unknown): boolean {
