@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -32,7 +32,7 @@ type HashTask =
  * answer 503 at once rather than waiting for minutes.
  */
 @Injectable()
-export class PasswordHasher implements OnModuleInit, OnModuleDestroy {
+export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   private dummyHash = '';
   private readonly pool: Piscina<HashTask, string | boolean>;
 
@@ -52,7 +52,11 @@ export class PasswordHasher implements OnModuleInit, OnModuleDestroy {
     this.dummyHash = await this.hash(randomBytes(16).toString('hex'));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * After the HTTP server has closed: Nest runs module-destroy hooks before it stops taking
+   * requests, and a login in flight at SIGTERM still needs its password checked.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool.destroy();
   }
 
