@@ -14,7 +14,9 @@ export interface Targets {
 }
 
 export interface Measurements {
+  /** The baseline, measured first and again after the guarded routes (see baselineOf). */
   hello: Measurement;
+  helloAgain: Measurement;
   live: Measurement;
   guardedRepeated: Measurement;
   guardedFresh: Measurement;
@@ -46,14 +48,14 @@ export async function runMeasurements(t: Targets): Promise<Measurements> {
     serverCpuSeconds: t.serviceCpuSeconds,
   };
 
-  const hello = await measure({
-    name: 'hello (baseline)',
+  const baseline = {
     baseUrl: t.helloUrl,
     serverCpuSeconds: t.helloCpuSeconds,
     route: '/hello',
     durationS,
     warmupS,
-  });
+  };
+  const hello = await measure({ ...baseline, name: 'hello (baseline)' });
   const live = await measure({ ...service, name: 'health/live', route: '/health/live' });
   const guardedRepeated = await measure({
     ...service,
@@ -79,6 +81,8 @@ export async function runMeasurements(t: Targets): Promise<Measurements> {
     route: '/api/v1/auth/me',
     headers: bearer,
   });
+
+  const helloAgain = await measure({ ...baseline, name: 'hello (baseline, again)' });
 
   const pool = await step(`log in ${REFRESH_SESSIONS} sessions for refresh`, () =>
     refreshTokens(t.serviceUrl, t.credentials, REFRESH_SESSIONS),
@@ -140,6 +144,7 @@ export async function runMeasurements(t: Targets): Promise<Measurements> {
 
   return {
     hello,
+    helloAgain,
     live,
     guardedRepeated,
     guardedFresh,
