@@ -2,6 +2,7 @@ import { knownClientsContract } from './auth/throttling/known-clients.contract';
 import { loginDelayContract } from './auth/throttling/login-delay.contract';
 import { resetMailGateContract } from './auth/throttling/reset-mail-gate.contract';
 import { attemptBudgetContract } from './rate-limit/attempt-budget.contract';
+import { throttlerHitsContract } from './rate-limit/throttler-hits.contract';
 import { keyValueStoreContract } from './state/key-value.store.contract';
 import type { ScriptContract } from './state/script-contract.fixture';
 import { oneTimeTokenStoreContract } from './tokens/one-time-token.store.contract';
@@ -19,6 +20,7 @@ export const ATOMIC_SCRIPT_CONTRACTS: readonly ScriptContract[] = [
   refreshSessionStoreContract,
   oneTimeTokenStoreContract,
   attemptBudgetContract,
+  throttlerHitsContract,
   loginDelayContract,
   resetMailGateContract,
   knownClientsContract,

@@ -1,6 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { AuditEvent } from '../audit/audit-event.entity';
@@ -15,6 +14,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Mailer, type MailMessage } from '../mail/mailer';
 import { AttemptBudget } from '../rate-limit/attempt-budget';
 import { RATE_LIMIT_STORAGE, RateLimiter } from '../rate-limit/rate-limiter';
+import { ThrottlerHitsStorage } from '../rate-limit/throttler-hits.storage';
 import { KeyValueStore } from '../state/key-value.store';
 import { MemoryKeyValueStore } from '../state/memory-key-value.store';
 import { AccessTokenIssuer } from '../tokens/access-token.issuer';
@@ -103,7 +103,7 @@ export async function authPolicyWorld(env: Record<string, string> = {}): Promise
       { provide: getRepositoryToken(User), useValue: users },
       { provide: getRepositoryToken(AuditEvent), useValue: audit },
       { provide: Mailer, useValue: mailer },
-      { provide: RATE_LIMIT_STORAGE, useClass: ThrottlerStorageService },
+      { provide: RATE_LIMIT_STORAGE, useValue: new ThrottlerHitsStorage(store) },
       MetricsService,
       BackgroundTasks,
       AuditService,

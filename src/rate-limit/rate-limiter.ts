@@ -15,9 +15,9 @@ export interface RateLimit {
 }
 
 /**
- * Counts hits through the throttler storage (`@nestjs/throttler`'s in-memory storage, or Redis
- * through `@nest-lab/throttler-storage-redis`, so every instance shares the counters). A refused
- * hit does not extend the window; a storage outage refuses the request (503), never lets it pass.
+ * Counts hits through the throttler storage (ThrottlerHitsStorage: the shared store, so every
+ * instance shares the counters). A refused hit does not extend the window; a storage outage
+ * refuses the request (503), never lets it pass.
  */
 @Injectable()
 export class RateLimiter {
