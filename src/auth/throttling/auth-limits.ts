@@ -54,10 +54,6 @@ export function limitClassOf(reflector: Reflector, context: ExecutionContext): A
   return limitClass;
 }
 
-export function limitApplies(name: string, limitClass: AuthLimitClass): boolean {
-  return THROTTLED.some((limit) => limit.name === name && limit.routes.includes(limitClass));
-}
-
 /** Metadata is read the same by any Reflector; this one serves the throttlers' skipIf. */
 const METADATA = new Reflector();
 

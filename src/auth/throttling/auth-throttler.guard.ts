@@ -13,7 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import { RateLimitedError } from '../../rate-limit/rate-limited.error';
 import { tooManyRequestsHeaders } from '../../rate-limit/rate-limit-headers';
 import type { AuthenticatedRequest } from '../../security/current-principal.decorator';
-import { emailOf, limitApplies, limitClassOf, type AuthLimitName } from './auth-limits';
+import { emailOf, type AuthLimitName } from './auth-limits';
 import { DeviceCookies } from './device-cookies';
 import { KnownClients } from './known-clients';
 import { LoginLockouts } from './login-lockouts';
@@ -52,8 +52,8 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    // Only the limits of the route's class get here: each throttler's skipIf (authThrottlers).
     const name = request.throttler.name as AuthLimitName;
-    if (!limitApplies(name, limitClassOf(this.reflector, request.context))) return true;
     const req = request.context.switchToHttp().getRequest<FastifyRequest>();
     // OWASP device cookies: a login from a device the owner signed in on counts against that
     // device's limit instead of the email-wide lockout, which stays for every other client.
