@@ -35,4 +35,24 @@ describe('PasswordHasher', () => {
     await expect(hasher.hash(`${LONGEST}x`)).rejects.toThrow(RangeError);
     await expect(hasher.hash('a\u0000b')).rejects.toThrow(RangeError);
   });
+
+  it('lets the checks already running finish when it shuts down, and refuses the queued ones', async () => {
+    const closing = new PasswordHasher({ passwords: { bcryptRounds: 4 } } as AppConfig);
+    await closing.onModuleInit(); // a thread is up: the first check starts as it is submitted
+    // More checks than threads, each long enough (cost 12) to be running at shutdown. A worker
+    // terminated inside bcrypt's call would abort this whole process, failing the run.
+    const slowHash = await bcrypt.hash('correct horse', 12);
+    const checks = Array.from({ length: 8 }, () =>
+      closing.verify('correct horse', slowHash).then(
+        (ok) => ({ ok }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    await closing.onApplicationShutdown();
+    const outcomes = await Promise.all(checks);
+    const finished = outcomes.filter((o) => 'ok' in o);
+    expect(finished.length).toBeGreaterThan(0);
+    expect(finished.every((o) => 'ok' in o && o.ok)).toBe(true);
+    expect(outcomes.length - finished.length).toBeGreaterThan(0);
+  });
 });
