@@ -19,7 +19,7 @@ import { privateKeyOf, templateOf } from './jwt';
 import { runMeasurements, type Measurements } from './measurements';
 import { PINNED, reexecPinned, serverCores } from './pinning';
 import { progress, step } from './progress';
-import { measureRedisMemory, type RedisMemory } from './redis-memory';
+import { measureRedisMemory, type RedisMemoryRuns } from './redis-memory';
 import { goalsTable, routesTable } from './report';
 import { freePort, startServerProcess } from './servers';
 import { prepareEnvironment } from './services';
@@ -96,14 +96,20 @@ async function main(cleanup: Cleanup): Promise<number> {
     durationS: DURATION_S,
   });
 
-  let redis: RedisMemory | undefined;
+  let redis: RedisMemoryRuns | undefined;
   if (environment.redis !== undefined) {
-    redis = await step(`Redis memory of ${REDIS_SESSIONS} sessions`, () =>
-      measureRedisMemory(loadConfig(environment.env), REDIS_SESSIONS),
-    );
-    progress(
-      `  ${redis.totalBytes} bytes over ${redis.keys} keys: ${redis.bytesPerSession.toFixed(1)} B/session (session key ${(redis.sessionKeyBytes / redis.sessions).toFixed(1)} B, user index ${(redis.indexBytes / redis.sessions).toFixed(1)} B)`,
-    );
+    const config = loadConfig(environment.env);
+    const run = async (perUser: number) => {
+      const memory = await step(
+        `Redis memory of ${REDIS_SESSIONS} sessions, ${perUser} per user`,
+        () => measureRedisMemory(config, REDIS_SESSIONS, perUser),
+      );
+      progress(
+        `  ${memory.totalBytes} bytes over ${memory.keys} keys: ${memory.bytesPerSession.toFixed(1)} B/session`,
+      );
+      return memory;
+    };
+    redis = { onePerUser: await run(1), fivePerUser: await run(5) };
   }
 
   const goals = figures(measurements, costs, cores, redis);

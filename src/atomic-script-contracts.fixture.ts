@@ -6,7 +6,9 @@ import { throttlerHitsContract } from './rate-limit/throttler-hits.contract';
 import { keyValueStoreContract } from './state/key-value.store.contract';
 import type { ScriptContract } from './state/script-contract.fixture';
 import { oneTimeTokenStoreContract } from './tokens/one-time-token.store.contract';
+import { legacySessionsContract } from './tokens/legacy-sessions.contract';
 import { refreshSessionStoreContract } from './tokens/refresh-session.store.contract';
+import { revocationStoreContract } from './tokens/revocation.store.contract';
 
 /**
  * Every contract suite of the key-value store and of the atomic scripts built on it. Each runs
@@ -18,6 +20,8 @@ import { refreshSessionStoreContract } from './tokens/refresh-session.store.cont
 export const ATOMIC_SCRIPT_CONTRACTS: readonly ScriptContract[] = [
   keyValueStoreContract,
   refreshSessionStoreContract,
+  legacySessionsContract,
+  revocationStoreContract,
   oneTimeTokenStoreContract,
   attemptBudgetContract,
   throttlerHitsContract,

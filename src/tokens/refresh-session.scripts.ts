@@ -1,25 +1,18 @@
 import type { AtomicScript, SyncStore } from '../state/key-value.store';
-
-/** What the store keeps for one session (JSON). Times are epoch milliseconds. */
-export interface StoredSession {
-  uid: string;
-  /**
-   * The user's credential generation the session belongs to (see token-keys.ts): the session
-   * lives only while it is the current one. Absent in sessions stored before generations
-   * existed, which read as 0, the generation of a user who never had one bumped.
-   */
-  gen?: number;
-  /** SHA-256 of the current refresh token, and of the one it replaced. */
-  cur: string;
-  prev: string | null;
-  rotatedAt: number | null;
-  createdAt: number;
-  lastUsedAt: number;
-  /** Absolute end: rotation never extends it. */
-  exp: number;
-  ua: string | null;
-  ip: string | null;
-}
+import {
+  decodeSession,
+  encodeSession,
+  isLive,
+  LUA_MIGRATE_LEGACY,
+  LUA_SESSION_RECORD,
+  mapDelete,
+  mapEntries,
+  mapGet,
+  mapPut,
+  mapSave,
+  migrateLegacy,
+  type StoredSession,
+} from './session-record';
 
 export type RotateOutcome =
   | { result: 'rotated'; session: StoredSession }
@@ -30,44 +23,63 @@ export type RotateOutcome =
 /** Which of its tokens ended a session: the current one, the previous one, or an older one. */
 export type EndByTokenOutcome = 'current' | 'previous' | 'older' | 'missing';
 
-// The session key of a sessions-index key: "<prefix>{u:id}:sessions" -> "<prefix>{u:id}:s:<sid>".
-const SESSIONS_SUFFIX = ':sessions';
-const LUA_SESSION_KEY = `local function session_key(index, sid) return string.sub(index, 1, -${SESSIONS_SUFFIX.length + 1}) .. ':s:' .. sid end`;
-function sessionKeyOf(indexKey: string, sessionId: string): string {
-  return `${indexKey.slice(0, -SESSIONS_SUFFIX.length)}:s:${sessionId}`;
+/**
+ * Every script here takes the same KEYS: the user's session map, their generation, and the
+ * legacy session index (session-record.ts). It starts by moving legacy sessions into the map,
+ * then reads the map (\`all\`) and the generation once. A session is live while its record is
+ * unexpired (its \`exp\` against the caller's time, ARGV) and of the user's current generation;
+ * one that is not live is removed when met.
+ */
+const LUA_PRELUDE = `
+  ${LUA_SESSION_RECORD}
+  ${LUA_MIGRATE_LEGACY}
+  migrate_legacy(KEYS[1], KEYS[3])
+  local all = redis.call('GET', KEYS[1]) or ''
+  local gen = tonumber(redis.call('GET', KEYS[2]) or '0')`;
+
+/** The prelude for the memory store: the same migration; answers the map and the generation. */
+function prelude(
+  store: SyncStore,
+  [map, generation, legacyIndex]: string[],
+): { all: string; gen: number } {
+  migrateLegacy(store, map, legacyIndex);
+  return { all: store.get(map) ?? '', gen: currentGeneration(store, generation) };
 }
 
 // A generation key holds a plain integer; absent means 0.
-const LUA_GENERATION = `
-  local function current_gen(key) return tonumber(redis.call('GET', key) or '0') end
-  local function gen_of(s) return tonumber(s.gen or 0) end`;
 function currentGeneration(store: SyncStore, key: string): number {
   return Number(store.get(key) ?? '0');
 }
-function generationOf(session: StoredSession): number {
-  return session.gen ?? 0;
-}
 
 /**
- * KEYS: session, sessions index, generation. ARGV: sid, session JSON, ttl ms, the generation
- * the caller read before it checked the credentials. Opens the session only while that is still
- * the user's generation (answers whether it did): a password reset, disable or logout-all that
- * ran since then means the credentials were checked against a state that no longer holds.
+ * ARGV: sid, record, ttl ms, the generation the caller read before it checked the credentials,
+ * now ms. Opens the session only while that is still the user's generation (answers whether it
+ * did): a password reset, disable or logout-all that ran since then means the credentials were
+ * checked against a state that no longer holds. Removes the user's sessions that are no longer
+ * live on the way, so the map holds no more than the live ones and the new one.
  */
 export const createSession: AtomicScript<boolean> = {
   name: 'refresh-session-create',
   lua: `
-    ${LUA_GENERATION}
-    if current_gen(KEYS[3]) ~= tonumber(ARGV[4]) then return 0 end
-    redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-    redis.call('SADD', KEYS[2], ARGV[1])
-    if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+    ${LUA_PRELUDE}
+    if gen ~= tonumber(ARGV[4]) then return 0 end
+    local now = tonumber(ARGV[5])
+    for _, entry in ipairs(map_entries(all)) do
+      if not live(decode(entry[2]), gen, now) then all = map_delete(all, entry[1]) end
+    end
+    redis.call('SET', KEYS[1], map_put(all, ARGV[1], ARGV[2]), 'KEEPTTL')
+    if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
     return 1`,
-  memory: (store, [session, index, generation], [sid, json, ttl, expected]) => {
-    if (currentGeneration(store, generation) !== Number(expected)) return false;
-    store.set(session, json, Number(ttl));
-    store.sadd(index, sid);
-    if (store.pttl(index) < Number(ttl)) store.pexpire(index, Number(ttl));
+  memory: (store, keys, [sid, record, ttl, expected, nowText]) => {
+    const { all: stored, gen } = prelude(store, keys);
+    if (gen !== Number(expected)) return false;
+    let all = stored;
+    const [map] = keys;
+    for (const [other, value] of mapEntries(all)) {
+      if (!isLive(decodeSession(value), gen, Number(nowText))) all = mapDelete(all, other);
+    }
+    mapSave(store, map, mapPut(all, sid, record));
+    if (store.pttl(map) < Number(ttl)) store.pexpire(map, Number(ttl));
     return true;
   },
   fromRedis: (reply) => reply === 1,
@@ -75,25 +87,24 @@ export const createSession: AtomicScript<boolean> = {
 
 /**
  * The rotation rule, in one atomic step (docs/auth.md → Refresh tokens and sessions):
- * - a session of an earlier generation is gone (it should not exist; it is deleted if it does);
+ * - a session that is not live (expired, or of an earlier generation) is gone, and removed;
  * - the current token rotates: the new hash becomes current, the old one previous;
  * - the previous token within the grace window: 401 without revoking (two tabs racing);
  * - any other token of the session: reuse, the whole session is revoked.
  * Callers present only tokens whose MAC is valid, so "any other token" is one that was really
  * issued for this session.
- * KEYS: session, sessions index, generation. ARGV: sid, presented hash, new hash, now ms, grace ms.
+ * ARGV: sid, presented hash, new hash, now ms, grace ms. A rotation answers the new record.
  */
 export const rotateSession: AtomicScript<RotateOutcome> = {
   name: 'refresh-session-rotate',
   lua: `
-    ${LUA_GENERATION}
-    local raw = redis.call('GET', KEYS[1])
+    ${LUA_PRELUDE}
+    local raw = map_get(all, ARGV[1])
     if not raw then return {'missing'} end
-    local s = cjson.decode(raw)
+    local s = decode(raw)
     local now = tonumber(ARGV[4])
-    if s.exp <= now or gen_of(s) ~= current_gen(KEYS[3]) then
-      redis.call('DEL', KEYS[1])
-      redis.call('SREM', KEYS[2], ARGV[1])
+    if not live(s, gen, now) then
+      map_save(KEYS[1], map_delete(all, ARGV[1]))
       return {'missing'}
     end
     if s.cur == ARGV[2] then
@@ -101,24 +112,24 @@ export const rotateSession: AtomicScript<RotateOutcome> = {
       s.cur = ARGV[3]
       s.rotatedAt = now
       s.lastUsedAt = now
-      local json = cjson.encode(s)
-      redis.call('SET', KEYS[1], json, 'PX', s.exp - now)
-      return {'rotated', json}
+      local record = encode(s)
+      map_save(KEYS[1], map_put(all, ARGV[1], record))
+      return {'rotated', record}
     end
     if s.prev == ARGV[2] and s.rotatedAt and now - s.rotatedAt <= tonumber(ARGV[5]) then
       return {'grace'}
     end
-    redis.call('DEL', KEYS[1])
-    redis.call('SREM', KEYS[2], ARGV[1])
+    map_save(KEYS[1], map_delete(all, ARGV[1]))
     return {'reuse'}`,
-  memory: (store, [sessionKey, index, generation], [sid, presented, next, nowText, graceText]) => {
-    const raw = store.get(sessionKey);
+  memory: (store, keys, [sid, presented, next, nowText, graceText]) => {
+    const { all, gen } = prelude(store, keys);
+    const [map] = keys;
+    const raw = mapGet(all, sid);
     if (raw === null) return { result: 'missing' };
-    const session = JSON.parse(raw) as StoredSession;
+    const session = decodeSession(raw);
     const now = Number(nowText);
-    if (session.exp <= now || generationOf(session) !== currentGeneration(store, generation)) {
-      store.del(sessionKey);
-      store.srem(index, sid);
+    if (session === null || !isLive(session, gen, now)) {
+      mapSave(store, map, mapDelete(all, sid));
       return { result: 'missing' };
     }
     if (session.cur === presented) {
@@ -129,7 +140,7 @@ export const rotateSession: AtomicScript<RotateOutcome> = {
         rotatedAt: now,
         lastUsedAt: now,
       };
-      store.set(sessionKey, JSON.stringify(rotated), session.exp - now);
+      mapSave(store, map, mapPut(all, sid, encodeSession(rotated)));
       return { result: 'rotated', session: rotated };
     }
     if (
@@ -139,14 +150,15 @@ export const rotateSession: AtomicScript<RotateOutcome> = {
     ) {
       return { result: 'grace' };
     }
-    store.del(sessionKey);
-    store.srem(index, sid);
+    mapSave(store, map, mapDelete(all, sid));
     return { result: 'reuse' };
   },
   fromRedis: (reply) => {
-    const [result, json] = reply as [RotateOutcome['result'], string | undefined];
-    if (result === 'rotated') return { result, session: parseLuaSession(json as string) };
-    return { result };
+    const [result, record] = reply as [RotateOutcome['result'], string | undefined];
+    if (result !== 'rotated') return { result };
+    const session = decodeSession(record as string);
+    if (session === null) throw new Error('the rotation script answered an unreadable record');
+    return { result, session };
   },
 };
 
@@ -156,29 +168,27 @@ export const rotateSession: AtomicScript<RotateOutcome> = {
  * concurrent refresh can slip a live successor past it: a refresh that ran before has its new
  * token in the session that ends here; one that runs after finds no session. Answers which
  * token it was, or 'missing' for no live session.
- * KEYS: session, sessions index, generation. ARGV: sid, presented hash, now ms.
+ * ARGV: sid, presented hash, now ms.
  */
 export const endSessionByToken: AtomicScript<EndByTokenOutcome> = {
   name: 'refresh-session-end-by-token',
   lua: `
-    ${LUA_GENERATION}
-    local raw = redis.call('GET', KEYS[1])
+    ${LUA_PRELUDE}
+    local raw = map_get(all, ARGV[1])
     if not raw then return 'missing' end
-    local s = cjson.decode(raw)
-    redis.call('DEL', KEYS[1])
-    redis.call('SREM', KEYS[2], ARGV[1])
-    if s.exp <= tonumber(ARGV[3]) or gen_of(s) ~= current_gen(KEYS[3]) then return 'missing' end
+    map_save(KEYS[1], map_delete(all, ARGV[1]))
+    local s = decode(raw)
+    if not live(s, gen, tonumber(ARGV[3])) then return 'missing' end
     if s.cur == ARGV[2] then return 'current' end
     if s.prev == ARGV[2] then return 'previous' end
     return 'older'`,
-  memory: (store, [sessionKey, index, generation], [sid, presented, nowText]) => {
-    const raw = store.get(sessionKey);
+  memory: (store, keys, [sid, presented, nowText]) => {
+    const { all, gen } = prelude(store, keys);
+    const raw = mapGet(all, sid);
     if (raw === null) return 'missing';
-    const session = JSON.parse(raw) as StoredSession;
-    store.del(sessionKey);
-    store.srem(index, sid);
-    if (session.exp <= Number(nowText)) return 'missing';
-    if (generationOf(session) !== currentGeneration(store, generation)) return 'missing';
+    mapSave(store, keys[0], mapDelete(all, sid));
+    const session = decodeSession(raw);
+    if (session === null || !isLive(session, gen, Number(nowText))) return 'missing';
     if (session.cur === presented) return 'current';
     if (session.prev === presented) return 'previous';
     return 'older';
@@ -186,23 +196,28 @@ export const endSessionByToken: AtomicScript<EndByTokenOutcome> = {
   fromRedis: (reply) => reply as EndByTokenOutcome,
 };
 
-/** KEYS: session, sessions index. ARGV: sid. Answers whether the session existed. */
+/** ARGV: sid, now ms. Ends one session; answers whether it was live. */
 export const endSession: AtomicScript<boolean> = {
   name: 'refresh-session-end',
   lua: `
-    local existed = redis.call('DEL', KEYS[1])
-    redis.call('SREM', KEYS[2], ARGV[1])
-    return existed`,
-  memory: (store, [sessionKey, index], [sid]) => {
-    const existed = store.del(sessionKey);
-    store.srem(index, sid);
-    return existed;
+    ${LUA_PRELUDE}
+    local raw = map_get(all, ARGV[1])
+    if not raw then return 0 end
+    map_save(KEYS[1], map_delete(all, ARGV[1]))
+    if live(decode(raw), gen, tonumber(ARGV[2])) then return 1 end
+    return 0`,
+  memory: (store, keys, [sid, nowText]) => {
+    const { all, gen } = prelude(store, keys);
+    const raw = mapGet(all, sid);
+    if (raw === null) return false;
+    mapSave(store, keys[0], mapDelete(all, sid));
+    return isLive(decodeSession(raw), gen, Number(nowText));
   },
   fromRedis: (reply) => reply === 1,
 };
 
 export interface NewGenerationOutcome {
-  /** Sessions ended (the kept one is not counted). */
+  /** Live sessions ended (the kept one is not counted). */
   ended: number;
   /** Whether the session to keep was live and moved to the new generation. */
   kept: boolean;
@@ -214,60 +229,48 @@ export interface NewGenerationOutcome {
  * generation afterwards (createSession and rotateSession compare it). The one session named by
  * ARGV[1] (password change keeps the caller's), when live, is re-stamped with the new
  * generation instead, keeping its tokens and expiry.
- * KEYS: sessions index, generation. ARGV: the session id to keep, or ''.
+ * ARGV: the session id to keep, or ''; now ms.
  */
 export const startNewGeneration: AtomicScript<NewGenerationOutcome> = {
   name: 'refresh-session-new-generation',
   lua: `
-    ${LUA_SESSION_KEY}
-    ${LUA_GENERATION}
-    local old = current_gen(KEYS[2])
-    local gen = redis.call('INCR', KEYS[2])
+    ${LUA_PRELUDE}
+    local next = redis.call('INCR', KEYS[2])
+    local now = tonumber(ARGV[2])
     local ended = 0
-    local keptTtl = 0
-    for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-      local key = session_key(KEYS[1], sid)
-      local raw = redis.call('GET', key)
-      local ttl = redis.call('PTTL', key)
-      if raw and sid == ARGV[1] and ttl > 0 and gen_of(cjson.decode(raw)) == old then
-        local s = cjson.decode(raw)
-        s.gen = gen
-        redis.call('SET', key, cjson.encode(s), 'PX', ttl)
-        keptTtl = ttl
-      else
-        ended = ended + redis.call('DEL', key)
+    local kept = nil
+    for _, entry in ipairs(map_entries(all)) do
+      local s = decode(entry[2])
+      if live(s, gen, now) and entry[1] == ARGV[1] then
+        s.gen = next
+        kept = s
+      elseif live(s, gen, now) then
+        ended = ended + 1
       end
     end
-    redis.call('DEL', KEYS[1])
-    if keptTtl > 0 then
-      redis.call('SADD', KEYS[1], ARGV[1])
-      redis.call('PEXPIRE', KEYS[1], keptTtl)
+    if kept then
+      redis.call('SET', KEYS[1], '\\n' .. ARGV[1] .. '|' .. encode(kept), 'PX', kept.exp - now)
+    else
+      redis.call('DEL', KEYS[1])
     end
-    return {ended, keptTtl > 0 and 1 or 0}`,
-  memory: (store, [index, generation], [keep]) => {
-    const old = currentGeneration(store, generation);
-    const next = old + 1;
+    return {ended, kept and 1 or 0}`,
+  memory: (store, keys, [keep, nowText]) => {
+    const { all, gen } = prelude(store, keys);
+    const [map, generation] = keys;
+    const next = gen + 1;
     store.set(generation, String(next));
+    const now = Number(nowText);
     let ended = 0;
-    let keptTtl = 0;
-    for (const sid of store.smembers(index)) {
-      const key = sessionKeyOf(index, sid);
-      const raw = store.get(key);
-      const ttl = store.pttl(key);
-      const session = raw === null ? null : (JSON.parse(raw) as StoredSession);
-      if (session !== null && sid === keep && ttl > 0 && generationOf(session) === old) {
-        store.set(key, JSON.stringify({ ...session, gen: next }), ttl);
-        keptTtl = ttl;
-      } else if (store.del(key)) {
-        ended += 1;
-      }
+    let kept: StoredSession | null = null;
+    for (const [sid, raw] of mapEntries(all)) {
+      const session = decodeSession(raw);
+      if (session !== null && isLive(session, gen, now) && sid === keep)
+        kept = { ...session, gen: next };
+      else if (isLive(session, gen, now)) ended += 1;
     }
-    store.del(index);
-    if (keptTtl > 0) {
-      store.sadd(index, keep);
-      store.pexpire(index, keptTtl);
-    }
-    return { ended, kept: keptTtl > 0 };
+    if (kept === null) store.del(map);
+    else store.set(map, mapPut('', keep, encodeSession(kept)), kept.exp - now);
+    return { ended, kept: kept !== null };
   },
   fromRedis: (reply) => {
     const [ended, kept] = reply as [number, number];
@@ -275,41 +278,32 @@ export const startNewGeneration: AtomicScript<NewGenerationOutcome> = {
   },
 };
 
-/**
- * KEYS: sessions index, generation. Answers [sid, JSON] of every live session of the current
- * generation, dropping dead index entries.
- */
+/** ARGV: now ms. Answers [sid, record] of every live session, removing the others. */
 export const listSessions: AtomicScript<[string, string][]> = {
   name: 'refresh-session-list',
   lua: `
-    ${LUA_SESSION_KEY}
-    ${LUA_GENERATION}
-    local gen = current_gen(KEYS[2])
-    local live = {}
-    for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-      local raw = redis.call('GET', session_key(KEYS[1], sid))
-      if raw and gen_of(cjson.decode(raw)) == gen then
-        table.insert(live, {sid, raw})
+    ${LUA_PRELUDE}
+    local now = tonumber(ARGV[1])
+    local found = {}
+    local kept = all
+    for _, entry in ipairs(map_entries(all)) do
+      if live(decode(entry[2]), gen, now) then
+        table.insert(found, entry)
       else
-        redis.call('SREM', KEYS[1], sid)
+        kept = map_delete(kept, entry[1])
       end
     end
-    return live`,
-  memory: (store, [index, generation]) => {
-    const gen = currentGeneration(store, generation);
-    const live: [string, string][] = [];
-    for (const sid of store.smembers(index)) {
-      const raw = store.get(sessionKeyOf(index, sid));
-      if (raw !== null && generationOf(JSON.parse(raw) as StoredSession) === gen)
-        live.push([sid, raw]);
-      else store.srem(index, sid);
+    if kept ~= all then map_save(KEYS[1], kept) end
+    return found`,
+  memory: (store, keys, [nowText]) => {
+    const { all, gen } = prelude(store, keys);
+    const found: [string, string][] = [];
+    let kept = all;
+    for (const [sid, raw] of mapEntries(all)) {
+      if (isLive(decodeSession(raw), gen, Number(nowText))) found.push([sid, raw]);
+      else kept = mapDelete(kept, sid);
     }
-    return live;
+    if (kept !== all) mapSave(store, keys[0], kept);
+    return found;
   },
 };
-
-/** cjson writes an absent prev as null and may write integers as floats; normalize both. */
-export function parseLuaSession(json: string): StoredSession {
-  const parsed = JSON.parse(json) as StoredSession;
-  return { ...parsed, prev: parsed.prev ?? null, rotatedAt: parsed.rotatedAt ?? null };
-}

@@ -152,6 +152,50 @@ export const refreshSessionStoreContract = scriptContract(
       expect((await sessions.list(userId)).map((s) => s.id)).toEqual([b.session.id]);
     });
 
+    describe('the record', () => {
+      it('keeps a bounded user agent and an address without the record separator', async () => {
+        const userId = randomUUID();
+        const userAgent = `Mozilla/5.0 |${'x'.repeat(400)}`;
+        const issued = await sessions.create(userId, 0, HOUR, { userAgent, ip: '10.0.0.1|x' });
+        expect(issued?.session).toMatchObject({
+          userAgent: userAgent.slice(0, 256),
+          ip: '10.0.0.1x',
+        });
+        const [listed] = await sessions.list(userId);
+        expect(listed).toMatchObject({ userAgent: userAgent.slice(0, 256), ip: '10.0.0.1x' });
+      });
+
+      it('keeps a session without a user agent or address', async () => {
+        const userId = randomUUID();
+        await sessions.create(userId, 0, HOUR, { userAgent: null, ip: null });
+        const [listed] = await sessions.list(userId);
+        expect(listed).toMatchObject({ userAgent: null, ip: null });
+      });
+
+      it('removes the sessions that are no longer live when the next one opens', async () => {
+        const userId = randomUUID();
+        const start = clock.now();
+        const old = await open(userId, start);
+        await sessions.create(userId, 0, 3 * HOUR, origin, start + HOUR + 1);
+        // The expired session is gone from the store, not merely hidden: back at its own time,
+        // the list would still show it otherwise.
+        const listed = await sessions.list(userId, start + 1);
+        expect(listed.map((s) => s.id)).not.toContain(old.session.id);
+        expect(listed).toHaveLength(1);
+      });
+
+      it("lets the user's sessions expire with the last of them", async () => {
+        const userId = randomUUID();
+        await sessions.create(userId, 0, HOUR, origin);
+        await sessions.create(userId, 0, 2 * HOUR, origin);
+        const ttl = await store.pttl(tokenKeys.sessions(userId));
+        expect(ttl).toBeGreaterThan(HOUR);
+        expect(ttl).toBeLessThanOrEqual(2 * HOUR);
+        await clock.advance(2 * HOUR);
+        await expect(store.pttl(tokenKeys.sessions(userId))).resolves.toBe(-2);
+      });
+    });
+
     describe('credential generations', () => {
       it('start at 0 and go up by one with each new generation', async () => {
         const userId = randomUUID();
@@ -192,14 +236,14 @@ export const refreshSessionStoreContract = scriptContract(
 
       it('refuse to rotate, and drop, a session of an earlier generation', async () => {
         const userId = randomUUID();
-        const { token, session } = await open(userId);
-        // A stale record, as a store could only hold if a generation bump had missed it.
-        const key = tokenKeys.session(userId, session.id);
-        const stale = await store.get(key);
-        await sessions.newGeneration(userId);
-        await store.set(key, stale as string, HOUR);
+        const { token } = await open(userId);
+        // The counter moved without the session: as a store could only hold if a generation
+        // bump had missed it.
+        await store.set(tokenKeys.generation(userId), '1');
         await expect(sessions.rotate(parts(token), 10_000)).resolves.toEqual({ result: 'missing' });
-        await expect(store.get(key)).resolves.toBeNull();
+        // Dropped, not merely skipped: it stays gone with the counter back where it was.
+        await store.set(tokenKeys.generation(userId), '0');
+        await expect(sessions.list(userId)).resolves.toEqual([]);
       });
 
       it('keep one session on request, re-stamped with the new generation and its tokens', async () => {
@@ -271,12 +315,10 @@ export const refreshSessionStoreContract = scriptContract(
         await expect(sessions.endByToken(parts(a.token))).resolves.toBe('missing');
 
         const b = await open(userId);
-        const key = tokenKeys.session(userId, b.session.id);
-        const stale = await store.get(key);
-        await sessions.newGeneration(userId);
-        await store.set(key, stale as string, HOUR);
+        await store.set(tokenKeys.generation(userId), '1');
         await expect(sessions.endByToken(parts(b.token))).resolves.toBe('missing');
-        await expect(store.get(key)).resolves.toBeNull();
+        await store.set(tokenKeys.generation(userId), '0');
+        await expect(sessions.list(userId)).resolves.toEqual([]);
       });
 
       it('leaves no live session or successor, whichever of a refresh and a logout goes first', async () => {

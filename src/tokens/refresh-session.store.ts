@@ -11,13 +11,12 @@ import {
   endSession,
   endSessionByToken,
   listSessions,
-  parseLuaSession,
   rotateSession,
   startNewGeneration,
   type EndByTokenOutcome,
   type NewGenerationOutcome,
-  type StoredSession,
 } from './refresh-session.scripts';
+import { decodeSession, encodeSession, sessionOrigin, type StoredSession } from './session-record';
 import { tokenKeys } from './token-keys';
 
 export interface SessionInfo {
@@ -68,7 +67,6 @@ export class RefreshSessionStore {
   ): Promise<IssuedRefreshToken | null> {
     const { token, sessionId } = this.codec.mint(userId, newSessionId());
     const session: StoredSession = {
-      uid: userId,
       gen: generation,
       cur: hashRefreshToken(token),
       prev: null,
@@ -76,16 +74,16 @@ export class RefreshSessionStore {
       createdAt: now,
       lastUsedAt: now,
       exp: now + ttlMs,
-      ua: origin.userAgent,
-      ip: origin.ip,
+      ...sessionOrigin(origin),
     };
-    const created = await this.store.run(createSession, this.keys(userId, sessionId), [
+    const created = await this.store.run(createSession, this.keys(userId), [
       sessionId,
-      JSON.stringify(session),
+      encodeSession(session),
       ttlMs,
       generation,
+      now,
     ]);
-    return created ? { token, session: toInfo(sessionId, session) } : null;
+    return created ? { token, session: toInfo(userId, sessionId, session) } : null;
   }
 
   /** Presents a refresh token (MAC already checked): rotates it, or says why not. */
@@ -95,7 +93,7 @@ export class RefreshSessionStore {
     now = Date.now(),
   ): Promise<RotationResult> {
     const next = this.codec.mint(parts.userId, parts.sessionId);
-    const outcome = await this.store.run(rotateSession, this.keys(parts.userId, parts.sessionId), [
+    const outcome = await this.store.run(rotateSession, this.keys(parts.userId), [
       parts.sessionId,
       hashRefreshToken(parts.token),
       hashRefreshToken(next.token),
@@ -105,60 +103,63 @@ export class RefreshSessionStore {
     if (outcome.result !== 'rotated') return outcome;
     return {
       result: 'rotated',
-      issued: { token: next.token, session: toInfo(parts.sessionId, outcome.session) },
+      issued: {
+        token: next.token,
+        session: toInfo(parts.userId, parts.sessionId, outcome.session),
+      },
     };
   }
 
   /** Ends the session a token (MAC already checked) belongs to, whichever of its tokens it is. */
   endByToken(parts: RefreshTokenParts, now = Date.now()): Promise<EndByTokenOutcome> {
-    return this.store.run(endSessionByToken, this.keys(parts.userId, parts.sessionId), [
+    return this.store.run(endSessionByToken, this.keys(parts.userId), [
       parts.sessionId,
       hashRefreshToken(parts.token),
       now,
     ]);
   }
 
-  /** Ends one session; false when there was none. */
-  end(userId: string, sessionId: string): Promise<boolean> {
-    return this.store.run(endSession, this.keys(userId, sessionId).slice(0, 2), [sessionId]);
+  /** Ends one session; false when there was no live one. */
+  end(userId: string, sessionId: string, now = Date.now()): Promise<boolean> {
+    return this.store.run(endSession, this.keys(userId), [sessionId, now]);
   }
 
   /**
    * Starts a new credential generation: every session of the user ends, except `keepSessionId`
    * (when given and live), which moves to the new generation with its tokens.
    */
-  newGeneration(userId: string, keepSessionId?: string): Promise<NewGenerationOutcome> {
-    return this.store.run(
-      startNewGeneration,
-      [tokenKeys.sessions(userId), tokenKeys.generation(userId)],
-      [keepSessionId ?? ''],
-    );
+  newGeneration(
+    userId: string,
+    keepSessionId?: string,
+    now = Date.now(),
+  ): Promise<NewGenerationOutcome> {
+    return this.store.run(startNewGeneration, this.keys(userId), [keepSessionId ?? '', now]);
   }
 
-  async list(userId: string): Promise<SessionInfo[]> {
-    const live = await this.store.run(
-      listSessions,
-      [tokenKeys.sessions(userId), tokenKeys.generation(userId)],
-      [],
-    );
+  async list(userId: string, now = Date.now()): Promise<SessionInfo[]> {
+    const live = await this.store.run(listSessions, this.keys(userId), [now]);
     return live
-      .map(([sid, json]) => toInfo(sid, parseLuaSession(json)))
+      .flatMap(([sid, record]) => {
+        const session = decodeSession(record);
+        return session === null ? [] : [toInfo(userId, sid, session)];
+      })
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
-  private keys(userId: string, sessionId: string): string[] {
+  /** The KEYS of every session script (refresh-session.scripts.ts). */
+  private keys(userId: string): string[] {
     return [
-      tokenKeys.session(userId, sessionId),
       tokenKeys.sessions(userId),
       tokenKeys.generation(userId),
+      tokenKeys.legacySessionIndex(userId),
     ];
   }
 }
 
-function toInfo(id: string, session: StoredSession): SessionInfo {
+function toInfo(userId: string, id: string, session: StoredSession): SessionInfo {
   return {
     id,
-    userId: session.uid,
+    userId,
     createdAt: new Date(session.createdAt),
     lastUsedAt: new Date(session.lastUsedAt),
     expiresAt: new Date(session.exp),

@@ -20,7 +20,7 @@ export const REFRESH_TOKEN_MAC_PURPOSE = 'refresh-token';
  * and session id (so the store finds the session without an index of tokens), a 256-bit secret,
  * and a MAC of those three under the server secret. Access tokens show the user and session ids
  * to anyone who sees one; the MAC is what makes a token the service never issued worthless, so
- * it is checked before the store is touched. Only a SHA-256 of the whole token is stored; a
+ * it is checked before the store is touched. Only a SHA-256 of the whole token is stored (hashRefreshToken); a
  * fast hash is right here because the token itself has 256 bits of entropy.
  */
 export interface RefreshTokenParts {
@@ -33,8 +33,13 @@ export function newSessionId(): string {
   return randomBytes(SESSION_ID_BYTES).toString('base64url');
 }
 
+/**
+ * What the store keeps of a refresh token: the first 22 characters (132 bits) of its base64url
+ * SHA-256. Presented tokens are compared by this hash alone, and only after their MAC held, so
+ * 132 bits leave nothing to find by search; a shorter record is a smaller session.
+ */
 export function hashRefreshToken(token: string): string {
-  return sha256(token);
+  return sha256(token).slice(0, 22);
 }
 
 export function isSessionId(value: string): boolean {

@@ -3,8 +3,11 @@
  * lives in one Redis Cluster slot and one script may touch it atomically.
  */
 export const tokenKeys = {
-  session: (userId: string, sessionId: string) => `{u:${userId}}:s:${sessionId}`,
-  sessions: (userId: string) => `{u:${userId}}:sessions`,
+  /**
+   * The user's refresh sessions: one string, the session map (session-record.ts). It expires
+   * with the last of them; an ended or expired session is a line the next script removes.
+   */
+  sessions: (userId: string) => `{u:${userId}}:sess`,
   deniedJti: (userId: string, jti: string) => `{u:${userId}}:deny:${jti}`,
   /**
    * The user's credential generation: a plain integer, absent = 0, without expiry (a session
@@ -12,4 +15,10 @@ export const tokenKeys = {
    * expired). Bumped by password reset and change, disable, role removal and logout-all.
    */
   generation: (userId: string) => `{u:${userId}}:gen`,
+  /**
+   * The layout before the session map: a set of session ids per user, and one JSON key per
+   * session. Scripts move what they find there into the map (session-record.ts → legacy).
+   */
+  legacySessionIndex: (userId: string) => `{u:${userId}}:sessions`,
+  legacySession: (userId: string, sessionId: string) => `{u:${userId}}:s:${sessionId}`,
 };

@@ -66,7 +66,13 @@ export class SessionView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) lastUsedAt!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
-  @ApiProperty({ nullable: true, type: String }) userAgent!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    maxLength: 256,
+    description: 'The first 256 characters of the User-Agent header the session was opened with.',
+  })
+  userAgent!: string | null;
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty({ description: 'The session of the token making this call.' }) current!: boolean;
 }
