@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { registerJsonBodyParser } from './common/http/json-body-parser';
-import { SECURITY_HEADER_OPTIONS, securityHeaders } from './common/http/security-headers';
+import { securityHeaderSets } from './common/http/security-headers';
 import { registerAccessLog } from './common/logging/access-log';
 import type { Loggers } from './common/logging/logger';
 import { PinoNestLogger } from './common/logging/logger';
@@ -10,7 +10,7 @@ import { LOGGERS } from './common/logging/logging.module';
 import { undecodableQueryError } from './common/http/query-encoding';
 import { REQUEST_ID_HEADER } from './common/http/request-id';
 import type { AppConfig } from './config/app-config';
-import { setupSwagger } from './docs/openapi';
+import { DOCS_PATH, setupSwagger } from './docs/openapi';
 
 export const API_PREFIX = 'api/v1';
 
@@ -35,10 +35,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   registerJsonBodyParser(fastify);
   registerAccessLog(fastify, app.get<Loggers>(LOGGERS).access);
   // One hook for what every request gets: a hook costs about a microsecond of its own.
-  const staticHeaders = securityHeaders(SECURITY_HEADER_OPTIONS);
+  const headers = securityHeaderSets(config.isProduction);
   fastify.addHook('onRequest', (request, reply, done) => {
     // Helmet's headers, computed at boot (security-headers.ts), and the request id.
-    void reply.headers(staticHeaders);
+    const route = request.routeOptions.url;
+    const docs = route !== undefined && (route === DOCS_PATH || route.startsWith(`${DOCS_PATH}/`));
+    void reply.headers(
+      !docs ? headers.api : request.protocol === 'https' ? headers.docsSecure : headers.docsPlain,
+    );
     void reply.header(REQUEST_ID_HEADER, request.id);
     // Nothing under the API may be stored by a browser or a shared cache: tokens, sessions, keys.
     // Decided from the route that matched, not the raw URL, which may spell the same path

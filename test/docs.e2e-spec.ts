@@ -14,6 +14,39 @@ describe('API documentation', () => {
       expect(res.text).toContain('swagger-ui');
     });
 
+    it('lets the page load its own assets over plain http, without upgrading them to https', async () => {
+      for (const path of ['/docs', '/docs/swagger-ui.css']) {
+        const res = await t.http().get(path).expect(200);
+        const csp = res.headers['content-security-policy'];
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+        // Over http on a LAN address or in a container the browser would fetch nothing.
+        expect(csp).not.toContain('upgrade-insecure-requests');
+      }
+    });
+
+    it('upgrades its assets to https where the page is served over https', async () => {
+      const proxied = await createTestApp({
+        env: { TRUST_PROXY: '127.0.0.1,::1,::ffff:127.0.0.1' },
+      });
+      try {
+        const secure = await proxied
+          .http()
+          .get('/docs')
+          .set('x-forwarded-proto', 'https')
+          .expect(200);
+        expect(secure.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+        const plain = await proxied
+          .http()
+          .get('/docs')
+          .set('x-forwarded-proto', 'http')
+          .expect(200);
+        expect(plain.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+      } finally {
+        await proxied.close();
+      }
+    });
+
     it('serves an OpenAPI 3 document that declares both security schemes', async () => {
       const res = await t.http().get('/docs/openapi.json').expect(200);
       expect(res.body.openapi).toMatch(/^3\./);

@@ -211,7 +211,10 @@ describe('HTTP basics', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
-      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      // JSON only: nothing to load, nothing to frame.
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'none';frame-ancestors 'none'",
+      );
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['x-powered-by']).toBeUndefined();
     });

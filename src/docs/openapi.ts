@@ -36,10 +36,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
+/** Where Swagger UI and the document are served (its pages get their own CSP: app.setup.ts). */
+export const DOCS_PATH = '/docs';
+
 export function setupSwagger(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'docs/openapi.json',
-    yamlDocumentUrl: 'docs/openapi.yaml',
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH.slice(1)}/openapi.json`,
+    yamlDocumentUrl: `${DOCS_PATH.slice(1)}/openapi.yaml`,
     customSiteTitle: 'Auth Service API',
     swaggerOptions: { persistAuthorization: false, displayRequestDuration: true },
   });

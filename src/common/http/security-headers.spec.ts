@@ -1,22 +1,48 @@
-import { SECURITY_HEADER_OPTIONS, securityHeaders } from './security-headers';
+import {
+  API_SECURITY_HEADER_OPTIONS,
+  securityHeaderSets,
+  securityHeaders,
+} from './security-headers';
 
 describe('securityHeaders', () => {
-  const headers = securityHeaders(SECURITY_HEADER_OPTIONS);
+  const development = securityHeaderSets(false);
+  const production = securityHeaderSets(true);
 
-  it("is helmet's set, with this service's CSP and resource policy", () => {
-    expect(headers['content-security-policy']).toContain("default-src 'self'");
-    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
-    expect(headers['content-security-policy']).toContain("object-src 'none'");
-    expect(headers['cross-origin-resource-policy']).toBe('same-site');
-    expect(headers['x-content-type-options']).toBe('nosniff');
-    expect(headers['strict-transport-security']).toMatch(/^max-age=\d+/);
-    expect(headers['referrer-policy']).toBe('no-referrer');
-    expect(headers['x-frame-options']).toBe('SAMEORIGIN');
-    expect(headers).not.toHaveProperty('x-powered-by');
+  it("is helmet's set, with this service's resource policy", () => {
+    for (const headers of [development.api, development.docsPlain, development.docsSecure]) {
+      expect(headers['cross-origin-resource-policy']).toBe('same-site');
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+      expect(headers['referrer-policy']).toBe('no-referrer');
+      expect(headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(headers).not.toHaveProperty('x-powered-by');
+    }
+  });
+
+  it('lets an API answer load nothing and be framed by no one', () => {
+    expect(development.api['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
+    expect(production.api).toEqual(development.api);
+  });
+
+  it('lets the docs pages load their own assets, upgrading to https only where it is served so', () => {
+    const page = development.docsPlain['content-security-policy'];
+    expect(page).toContain("default-src 'self'");
+    expect(page).toContain("style-src 'self' 'unsafe-inline'");
+    expect(page).toContain("frame-ancestors 'none'");
+    expect(page).toContain("object-src 'none'");
+    expect(page).not.toContain('upgrade-insecure-requests');
+    const secure = development.docsSecure['content-security-policy'];
+    expect(secure.split(';').sort()).toEqual(
+      [...page.split(';'), 'upgrade-insecure-requests'].sort(),
+    );
+    expect(production.docsPlain['content-security-policy']).toContain('upgrade-insecure-requests');
   });
 
   it('follows the options it is given (nothing is hard-coded here)', () => {
     const other = securityHeaders({
+      ...API_SECURITY_HEADER_OPTIONS,
       contentSecurityPolicy: false,
       referrerPolicy: { policy: 'same-origin' },
     });
@@ -25,6 +51,7 @@ describe('securityHeaders', () => {
   });
 
   it('is frozen, so no request can change what the next one gets', () => {
-    expect(Object.isFrozen(headers)).toBe(true);
+    expect(Object.isFrozen(development.api)).toBe(true);
+    expect(Object.isFrozen(development.docsPlain)).toBe(true);
   });
 });
