@@ -87,7 +87,7 @@ export function isLive(session: StoredSession | null, generation: number, now: n
  * One string rather than a Redis hash because a hash whose values pass Redis's
  * hash-max-listpack-value (64 bytes by default; a record with a browser's user agent is about
  * 200) becomes a hashtable, at about 470 bytes a session against about 330 here
- * (docs/performance.md → Redis memory). A script reads the string once, finds a session with
+ * (docs/performance.md → What changed, and why). A script reads the string once, finds a session with
  * one plain substring search, and writes it back keeping its expiry; an empty map is deleted.
  */
 export function mapGet(all: string, sid: string): string | null {
