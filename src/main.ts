@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { ConfigError } from './config/config.error';
+import { EmbeddedDataDirInUseError } from './database/embedded/data-dir-lock';
 import { startServer } from './server';
 
 function readConfig(): AppConfig {
@@ -18,8 +19,9 @@ function readConfig(): AppConfig {
 }
 
 startServer(readConfig()).catch((error: unknown) => {
-  // A configuration problem found while starting (keys, admin password) is a message, not a crash.
-  if (error instanceof ConfigError) {
+  // A configuration problem found while starting (keys, admin password), or an embedded database
+  // another process has open, is a message, not a crash.
+  if (error instanceof ConfigError || error instanceof EmbeddedDataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }

@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { createFastifyAdapter } from './http-server';
 import type { AppConfig } from './config/app-config';
+import { holdEmbeddedDataDir } from './database/embedded/data-dir-lock';
 
 /**
  * Creates, configures and starts the HTTP server: what `npm start` runs. `root` is AppModule
@@ -14,6 +15,8 @@ export async function startServer(
   config: AppConfig,
   root: DynamicModule = AppModule.forRoot(config),
 ): Promise<NestFastifyApplication> {
+  // Before Nest starts anything: a data directory in use is a message (main.ts), not a failed boot.
+  await holdEmbeddedDataDir(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     root,
     createFastifyAdapter(config),

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/app-config';
 import { ConfigError } from '../config/config.error';
 import { DomainError } from '../common/errors/domain.error';
+import { EmbeddedDataDirInUseError, holdEmbeddedDataDir } from '../database/embedded/data-dir-lock';
 import { canonicalEmail } from '../users/email';
 import { UsersService } from '../users/users.service';
 import { CliModule } from './cli.module';
@@ -24,6 +25,8 @@ async function createAdmin(args: string[]): Promise<void> {
 
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
+  // Refuses at once while the service (or another command) has the embedded database open.
+  await holdEmbeddedDataDir(config);
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
     logger: ['error', 'warn'],
   });
@@ -55,7 +58,11 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof UsageError) process.stderr.write(`${error.message}\n${USAGE}\n`);
-  else if (error instanceof ConfigError || error instanceof DomainError)
+  else if (
+    error instanceof ConfigError ||
+    error instanceof DomainError ||
+    error instanceof EmbeddedDataDirInUseError
+  )
     process.stderr.write(`${error.message}\n`);
   else if (
     error instanceof Error &&

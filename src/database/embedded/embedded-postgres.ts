@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { holdDataDir } from './data-dir-lock';
 
 interface WorkerMessage {
   type: 'ready' | 'closed' | 'error';
@@ -22,12 +23,16 @@ const STOP_TIMEOUT_MS = 10_000;
  * PGlite accepts any user name and password, so it listens on no TCP port: only on a UNIX socket
  * in a fresh 0700 directory, which no other local user can enter. Its data files are 0600 in a
  * 0700 directory (see pglite.worker.js).
+ *
+ * One process at a time: a data directory on disk is locked (data-dir-lock.ts) before PGlite
+ * opens it, and start() rejects with EmbeddedDataDirInUseError while another process holds it.
  */
 export class EmbeddedPostgres {
   private constructor(
     private readonly worker: Worker,
     /** The directory of the server's socket (what libpq and `pg` call the host). */
     readonly socketDir: string,
+    private readonly releaseDataDir: () => Promise<void>,
   ) {}
 
   /** `pg` reaches a UNIX socket through `host=<directory>`. */
@@ -36,6 +41,9 @@ export class EmbeddedPostgres {
   }
 
   static async start(dataDir: string): Promise<EmbeddedPostgres> {
+    const releaseDataDir = dataDir.startsWith('memory://')
+      ? () => Promise.resolve()
+      : await holdDataDir(dataDir);
     // mkdtemp creates the directory 0700, readable by this user alone.
     const socketDir = mkdtempSync(join(tmpdir(), 'auth-pglite-'));
     const worker = new Worker(join(__dirname, 'pglite.worker.js'), {
@@ -63,6 +71,7 @@ export class EmbeddedPostgres {
       .catch(async (error: Error) => {
         await worker.terminate();
         rmSync(socketDir, { recursive: true, force: true });
+        await releaseDataDir();
         throw error;
       })
       .finally(() => {
@@ -71,7 +80,7 @@ export class EmbeddedPostgres {
         // to keep its message port referenced, and later messages would arrive late.
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       });
-    return new EmbeddedPostgres(worker, socketDir);
+    return new EmbeddedPostgres(worker, socketDir, releaseDataDir);
   }
 
   /** Lets the process exit while the server still runs (CLI commands that do not stop it). */
@@ -94,5 +103,6 @@ export class EmbeddedPostgres {
     clearTimeout(timer);
     await this.worker.terminate();
     rmSync(this.socketDir, { recursive: true, force: true });
+    await this.releaseDataDir();
   }
 }
