@@ -61,6 +61,24 @@ describe('refresh token in an httpOnly cookie', () => {
     expect(res.body.code).toBe('cross_site_request');
   });
 
+  it("accepts the service's own origin, on whatever host name it was reached (Swagger UI)", async () => {
+    // Swagger UI opened at a LAN address: its Origin is the Host the request is sent to.
+    const cookie = await browserSignUp();
+    await cookieRefresh(cookie, 'http://192.0.2.10:3000')
+      .set('host', '192.0.2.10:3000')
+      .expect(200);
+    // The same Origin sent to another host name is another site's.
+    const other = await browserSignUp();
+    const res = await cookieRefresh(other, 'http://192.0.2.10:3000')
+      .set('host', 'docs.example.internal:3000')
+      .expect(403);
+    expect(res.body.code).toBe('cross_site_request');
+    // And the scheme counts: a page served over https is not the http origin.
+    await cookieRefresh(other, 'https://192.0.2.10:3000')
+      .set('host', '192.0.2.10:3000')
+      .expect(403);
+  });
+
   it('refuses a cookie refresh that a plain HTML form could send', async () => {
     const cookie = await browserSignUp();
     await t

@@ -58,7 +58,9 @@ export class RefreshTokenTransport {
   /**
    * The refresh token of a request: the body's, else the cookie's. A request that relies on the
    * cookie must carry X-Requested-With or a JSON content type (a plain HTML form can send
-   * neither) and, when it has an Origin, one this service trusts.
+   * neither) and, when it has an Origin, one this service trusts: CORS_ORIGINS, APP_URL's, or
+   * the service's own as the request addressed it (its pages, Swagger UI's "Try it out", on
+   * whatever host name they were opened).
    */
   presented(request: FastifyRequest, bodyToken: string | undefined): string | undefined {
     if (bodyToken !== undefined) return bodyToken;
@@ -94,6 +96,19 @@ export class RefreshTokenTransport {
       request.headers['x-requested-with'] !== undefined ||
       /^application\/json\b/i.test(contentType);
     const origin = request.headers.origin;
-    return hasMarker && (origin === undefined || this.allowedOrigins.has(origin));
+    return (
+      hasMarker &&
+      (origin === undefined || this.allowedOrigins.has(origin) || origin === ownOrigin(request))
+    );
   }
+}
+
+/**
+ * The origin the request was sent to: its scheme and Host (X-Forwarded-* from a trusted proxy).
+ * An Origin equal to it is this service's own page. A page on another site that points its host
+ * name at this service (DNS rebinding) passes this test, but it is another site to the browser,
+ * which never sends it this service's cookie.
+ */
+function ownOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
 }
