@@ -125,6 +125,7 @@ export async function prepareEnvironment(cleanup: Cleanup): Promise<BenchEnviron
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? tempDir,
     LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
     BCRYPT_ROUNDS: '12',
     DATA_DIR: tempDir,
     JWT_PRIVATE_KEYS: privateKeyPem,

@@ -33,6 +33,8 @@ export async function startServer(
     config.redis.url === undefined && 'Redis (state in process memory)',
   ].filter(Boolean);
   if (embedded.length > 0) {
+    // The one warning of a laptop boot (generated secrets are logged at info: production
+    // refuses to start without configured ones).
     logger.warn(
       `Embedded mode: ${embedded.join(', ')}. Fine for a laptop; in production set DATABASE_URL and REDIS_URL.`,
     );

@@ -8,6 +8,8 @@ export const REFRESH_TRANSPORTS = ['both', 'cookie', 'body'] as const;
 
 export type NodeEnv = (typeof NODE_ENVS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 export type RefreshTransport = (typeof REFRESH_TRANSPORTS)[number];
 
 /** The value of PGLITE_DATA_DIR that keeps the embedded database in memory (tests). */
@@ -20,6 +22,8 @@ export interface AppConfig {
   host: string;
   port: number;
   logLevel: LogLevel;
+  /** JSON lines, or pino-pretty's readable lines (the default in development). */
+  logFormat: LogFormat;
   http: {
     bodyLimit: number;
     trustProxy: false | number | string[];
@@ -131,6 +135,7 @@ export function loadConfig(
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 3000, { min: 0, max: 65535 }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, nodeEnv === 'development' ? 'pretty' : 'json'),
     http: {
       bodyLimit: read.bytes('BODY_LIMIT', 16 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
       trustProxy: read.trustProxy('TRUST_PROXY'),

@@ -89,7 +89,7 @@ export class SigningKeys implements OnModuleInit {
     const dir = join(this.config.dataDir, 'keys');
     let pems = await readKeysDir(dir, undefined);
     if (pems.length === 0) {
-      this.logger.warn(
+      this.logger.log(
         `No signing keys configured: generating a key pair into ${dir} (development only)`,
       );
       const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });

@@ -26,7 +26,7 @@ export async function generatedSecret(
       throw new ConfigError([`${path} cannot be read: ${(error as Error).message}`]);
     }
   }
-  logger.warn(`No ${variable} configured: generating one into ${path} (development only)`);
+  logger.log(`No ${variable} configured: generating one into ${path} (development only)`);
   const secret = randomBytes(32).toString('base64url');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // `wx`: when two processes race on a fresh data dir, the second one fails and re-reads.

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { registerAccessLog } from './access-log';
-import { createLoggers, PinoNestLogger } from './logger';
+import { createLoggers, PinoNestLogger, prettyMessage } from './logger';
 
 /** A destination that keeps each JSON line pino writes, and counts the writes. */
 function memoryDestination(): {
@@ -152,6 +152,13 @@ describe('PinoNestLogger', () => {
     expect((thrown.err as { stack: string }).stack).toContain('at ');
   });
 
+  it("leaves out Nest's controller headings, whose paths ignore the global prefix's exclusions", () => {
+    const { nest, lines } = logger();
+    nest.log('JwksController {/api/v1/.well-known}:', 'RoutesResolver');
+    nest.log('Mapped {/.well-known/jwks.json, GET} route', 'RouterExplorer');
+    expect(lines().map((line) => line.msg)).toEqual(['Mapped {/.well-known/jwks.json, GET} route']);
+  });
+
   it('redacts secret fields in objects the application logs', () => {
     const { nest, lines } = logger();
     nest.log({ user: { password: 'hunter2', refreshToken: 'rt' }, msg: 'oops' }, 'Somewhere');
@@ -159,6 +166,24 @@ describe('PinoNestLogger', () => {
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('"rt"');
     expect(text).toContain('[redacted]');
+  });
+
+  it('reads as one line in the pretty format: a request, or a message with its context', () => {
+    expect(
+      prettyMessage({
+        reqId: 'r-1',
+        method: 'GET',
+        route: '/api/v1/auth/me',
+        status: 200,
+        ms: 1.2,
+        msg: 'request',
+      }),
+    ).toBe('GET /api/v1/auth/me 200 1.2 ms (r-1)');
+    expect(prettyMessage({ reqId: 'r-2', method: 'GET', route: null, status: 404, ms: 0.4 })).toBe(
+      'GET (no route) 404 0.4 ms (r-2)',
+    );
+    expect(prettyMessage({ msg: 'Listening', context: 'Bootstrap' })).toBe('[Bootstrap] Listening');
+    expect(prettyMessage({ msg: 'plain' })).toBe('plain');
   });
 
   it('writes nothing below its level', () => {

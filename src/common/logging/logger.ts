@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from '../../config/app-config';
+import pinoPretty from 'pino-pretty';
+import type { LogFormat, LogLevel } from '../../config/app-config';
 import { AccessLog } from './access-log';
 
 /**
@@ -50,6 +51,33 @@ export function createLoggers(
   };
 }
 
+/**
+ * Where the lines go: stdout as JSON (production, and anything that collects logs), or through
+ * pino-pretty for a person at a terminal (LOG_FORMAT=pretty, the development default). The same
+ * JSON lines are produced either way, so redaction and the access line do not change.
+ */
+export function logDestination(format: LogFormat): DestinationStream | undefined {
+  if (format === 'json') return undefined;
+  return pinoPretty({
+    colorize: process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context,reqId,method,route,status,ms',
+    messageFormat: prettyMessage,
+  });
+}
+
+/** One line per entry: `GET /api/v1/auth/me 200 1.2 ms (request id)`, or `[Context] message`. */
+export function prettyMessage(entry: Record<string, unknown>): string {
+  const text = (value: unknown): string =>
+    typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+  if (entry.reqId !== undefined && entry.method !== undefined) {
+    const route = entry.route === null ? '(no route)' : text(entry.route);
+    return `${text(entry.method)} ${route} ${text(entry.status)} ${text(entry.ms)} ms (${text(entry.reqId)})`;
+  }
+  const message = text(entry.msg);
+  return entry.context === undefined ? message : `[${text(entry.context)}] ${message}`;
+}
+
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /**
@@ -66,6 +94,10 @@ export class PinoNestLogger implements LoggerService {
     this.write('debug', message, params);
   }
   log(message: unknown, ...params: unknown[]): void {
+    // Nest heads each controller's routes with its path under the global prefix, even for routes
+    // excluded from the prefix ("JwksController {/api/v1/.well-known}" for /.well-known/jwks.json).
+    // The "Mapped {…}" line of every route has its true path: the heading is left out.
+    if (params.at(-1) === 'RoutesResolver') return;
     this.write('info', message, params);
   }
   warn(message: unknown, ...params: unknown[]): void {

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
-import { createLoggers, PinoNestLogger, type Loggers } from './logger';
+import { createLoggers, logDestination, PinoNestLogger, type Loggers } from './logger';
 
 export const LOGGERS = Symbol('LOGGERS');
 
@@ -15,7 +15,10 @@ export class LoggingModule {
     return {
       module: LoggingModule,
       providers: [
-        { provide: LOGGERS, useValue: createLoggers(config.logLevel) },
+        {
+          provide: LOGGERS,
+          useValue: createLoggers(config.logLevel, logDestination(config.logFormat)),
+        },
         {
           provide: PinoNestLogger,
           useFactory: (loggers: Loggers) => new PinoNestLogger(loggers.app),
