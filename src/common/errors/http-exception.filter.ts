@@ -5,12 +5,14 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  Optional,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { challenge as challengeFor } from '../http/auth-challenge';
 import { asDependencyFailure } from './dependency-failure';
 import { DomainError, type DomainErrorKind } from './domain.error';
 import { errorBody, type ErrorBody } from './error-body';
+import { OutageLog } from './outage-log';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -30,16 +32,20 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
+  constructor(@Optional() private readonly outages?: OutageLog) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = this.toBody(exception, String(request.id));
 
-    if (body.statusCode === 503) {
-      const cause = exception instanceof Error ? exception.message : String(exception);
-      this.logger.warn({ requestId: body.requestId, cause }, 'Dependency unavailable');
-    } else if (body.statusCode >= 500) {
+    const unavailable = asDependencyFailure(exception);
+    if (unavailable !== undefined) {
+      // One line when the outage starts and one when it ends (outage-log.ts), not one a request:
+      // the access line of each refused request says 503.
+      this.outages?.refused(unavailable);
+    } else if (body.statusCode >= 500 && body.statusCode !== 503) {
       const error = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(
         {
