@@ -99,7 +99,7 @@ export async function runMeasurements(t: Targets): Promise<Measurements> {
   progress(`  refresh pool after the run: ${pool.length} of ${REFRESH_SESSIONS} tokens`);
 
   const loginBody = JSON.stringify({
-    email: t.credentials.userEmail,
+    email: t.credentials.loginEmail,
     password: t.credentials.userPassword,
   });
   const login = {

@@ -13,6 +13,12 @@ interface TokenResponse {
 export interface Credentials {
   userEmail: string;
   userPassword: string;
+  /**
+   * Another account, for the login measurements: they open hundreds of sessions, and a user
+   * keeps at most SESSIONS_PER_USER, so on the first account they would end the session of the
+   * token the guarded measurements use.
+   */
+  loginEmail: string;
   accessToken: string;
   apiKey: string;
 }
@@ -48,12 +54,16 @@ export async function setUp(
   await call(baseUrl, 'POST', '/api/v1/auth/register', 201, {
     body: { email: userEmail, password: userPassword },
   });
+  const loginEmail = `bench-login-${randomBytes(4).toString('hex')}@example.com`;
+  await call(baseUrl, 'POST', '/api/v1/auth/register', 201, {
+    body: { email: loginEmail, password: userPassword },
+  });
   const { accessToken } = await login(baseUrl, userEmail, userPassword);
   const bearer = { authorization: `Bearer ${accessToken}` };
   await call(baseUrl, 'GET', GUARDED_PATH, 200, { headers: bearer });
   await call(baseUrl, 'GET', GUARDED_PATH, 200, { headers: { 'x-api-key': key.key } });
   await call(baseUrl, 'GET', '/api/v1/auth/me', 200, { headers: bearer });
-  return { userEmail, userPassword, accessToken, apiKey: key.key };
+  return { userEmail, userPassword, loginEmail, accessToken, apiKey: key.key };
 }
 
 /** `count` sessions of the user, by logging in `count` times (a few at a time), for refresh. */

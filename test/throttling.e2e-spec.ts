@@ -2,12 +2,19 @@ import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import type { UserPrincipal } from '../src/security/principal';
+import Redis from 'ioredis';
+import { Clock } from '../src/common/time/clock';
+import { Sleeper } from '../src/common/time/sleeper';
+import { manualClock } from '../src/state/memory-stores.fixture';
 import { PasswordHasher } from '../src/users/password-hasher';
 import { bearer, PASSWORD, register, uniqueEmail } from './support/accounts';
 import { SERVICES_MODE } from './support/services';
+import { redisClock } from './support/clocks';
+import { ControlledSleeper } from './support/sleeper';
 import { createTestApp, type TestApp } from './support/test-app';
 import { closedPort } from './support/tcp-proxy';
 import { withoutRequestId } from './support/api-keys';
+import { eventually } from './support/wait';
 
 const describeServices = SERVICES_MODE ? describe : describe.skip;
 const WRONG = 'not the password at all';
@@ -249,19 +256,39 @@ describe('brute-force limits on /api/v1/auth', () => {
 describe('a short login window', () => {
   let t: TestApp;
 
+  // A window far longer than the test, moved past by the test's clock instead of waited for.
+  const clock = manualClock();
+  let redis: Redis | undefined;
+  let advance: (ms: number) => Promise<void>;
   beforeAll(async () => {
-    t = await createTestApp({ env: { THROTTLE_LOGIN_LIMIT: '5', THROTTLE_LOGIN_TTL: '2' } });
+    t = await createTestApp({
+      env: { THROTTLE_LOGIN_LIMIT: '5', THROTTLE_LOGIN_TTL: '600' },
+      overrides: [{ provide: Clock, useValue: { now: () => clock.now() } }],
+    });
+    if (SERVICES_MODE) {
+      redis = new Redis(t.env.REDIS_URL);
+      advance = redisClock(redis, t.env.REDIS_KEY_PREFIX).advance;
+    } else {
+      advance = clock.advance;
+    }
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    redis?.disconnect();
+    await t.close();
+  });
 
   it('lets the right password in again after the window', async () => {
     const { email } = await register(t);
     for (let i = 0; i < 5; i += 1) await loginFrom(t, undefined, email).expect(401);
     const refused = await loginFrom(t, undefined, email, PASSWORD);
     expect429(refused);
-    await new Promise((resolve) =>
-      setTimeout(resolve, Number(refused.headers['retry-after']) * 1000 + 200),
-    );
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    // Still refused just before the window ends, let in once it has.
+    await advance(retryAfter * 1000 - 5_000);
+    expect429(await loginFrom(t, undefined, email, PASSWORD));
+    await advance(5_000 + 1_000);
     await loginFrom(t, undefined, email, PASSWORD).expect(200);
   });
 
@@ -274,6 +301,7 @@ describe('a short login window', () => {
 
 describe('progressive delay', () => {
   let t: TestApp;
+  const sleeper = new ControlledSleeper();
   const schedule = { after: 3, baseMs: 300, maxMs: 600 };
 
   beforeAll(async () => {
@@ -283,51 +311,51 @@ describe('progressive delay', () => {
         LOGIN_DELAY_BASE_MS: String(schedule.baseMs),
         LOGIN_DELAY_MAX_MS: String(schedule.maxMs),
       },
+      overrides: [{ provide: Sleeper, useValue: sleeper }],
     });
   });
   afterAll(() => t.close());
-
-  const timedLogin = async (email: string, password = WRONG) => {
-    const started = performance.now();
-    const res = await loginFrom(t, undefined, email, password);
-    return { status: res.status, ms: performance.now() - started };
-  };
+  beforeEach(() => {
+    sleeper.requested.length = 0;
+    sleeper.immediate = true;
+  });
 
   it.each([
     ['a known email', true],
     ['an unknown email', false],
   ])('grows from the 3rd failure for %s, and resets on success', async (_name, known) => {
     const email = known ? (await register(t)).email : uniqueEmail('ghost');
-    const times: number[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      const { status, ms } = await timedLogin(email);
-      expect(status).toBe(401);
-      times.push(ms);
-    }
-    // Expected waits: 0, 0, 300, 600, 600 (capped). Generous bounds on either side.
-    expect(times[0]).toBeLessThan(250);
-    expect(times[1]).toBeLessThan(250);
-    expect(times[2]).toBeGreaterThanOrEqual(290);
-    expect(times[2]).toBeLessThan(290 + 400);
-    expect(times[3]).toBeGreaterThanOrEqual(590);
-    expect(times[4]).toBeGreaterThanOrEqual(590);
-    expect(times[4]).toBeLessThan(590 + 500);
+    for (let i = 0; i < 5; i += 1) await loginFrom(t, undefined, email, WRONG).expect(401);
+    // What the service waited before each answer: nothing, nothing, then doubling, capped.
+    expect(sleeper.requested).toEqual([300, 600, 600]);
     if (!known) return;
 
-    expect((await timedLogin(email, PASSWORD)).status).toBe(200);
-    const after = await timedLogin(email);
-    expect(after.status).toBe(401);
-    expect(after.ms).toBeLessThan(250);
+    await loginFrom(t, undefined, email, PASSWORD).expect(200);
+    await loginFrom(t, undefined, email, WRONG).expect(401);
+    expect(sleeper.requested).toEqual([300, 600, 600]);
   });
 
-  it('does not hold up other requests while a failure waits', async () => {
+  it('answers a failure only once its wait is over, and holds up no other request meanwhile', async () => {
     const email = uniqueEmail('slow');
-    for (let i = 0; i < 3; i += 1) await loginFrom(t, undefined, email);
-    const slow = timedLogin(email); // waits 600 ms
-    const started = performance.now();
+    for (let i = 0; i < 3; i += 1) await loginFrom(t, undefined, email, WRONG).expect(401);
+    sleeper.immediate = false;
+    let answered = false;
+    const slow = loginFrom(t, undefined, email, WRONG).then((res) => {
+      answered = true;
+      return res;
+    });
+    const waiting = await eventually(
+      () => Promise.resolve(sleeper.waiting),
+      (n) => n === 1,
+    );
+    expect(waiting).toBe(1);
+    // Another request, and another login, while the failure waits.
     await t.http().get('/health/live').expect(200);
-    expect(performance.now() - started).toBeLessThan(300);
-    expect((await slow).ms).toBeGreaterThanOrEqual(590);
+    await loginFrom(t, undefined, uniqueEmail('other'), WRONG).expect(401);
+    expect(answered).toBe(false);
+    sleeper.release();
+    expect((await slow).status).toBe(401);
+    expect(sleeper.requested).toEqual([300, 600]);
   });
 });
 

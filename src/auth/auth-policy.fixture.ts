@@ -35,6 +35,7 @@ import { PasswordService } from './password.service';
 import { SessionTokensService } from './session-tokens.service';
 import { KnownClients } from './throttling/known-clients';
 import { LoginDelay } from './throttling/login-delay';
+import { Sleeper, TimerSleeper } from '../common/time/sleeper';
 import { PasswordGuesses } from './throttling/password-guesses';
 import { ResetMailGate } from './throttling/reset-mail-gate';
 
@@ -125,6 +126,7 @@ export async function authPolicyWorld(env: Record<string, string> = {}): Promise
       RateLimiter,
       AttemptBudget,
       LoginDelay,
+      { provide: Sleeper, useClass: TimerSleeper },
       KnownClients,
       PasswordGuesses,
       ResetMailGate,

@@ -35,6 +35,7 @@ import { AuthThrottlerGuard } from './throttling/auth-throttler.guard';
 import { DeviceCookies } from './throttling/device-cookies';
 import { KnownClients } from './throttling/known-clients';
 import { LoginDelay } from './throttling/login-delay';
+import { Sleeper, TimerSleeper } from '../common/time/sleeper';
 import { LoginLockouts } from './throttling/login-lockouts';
 import { PasswordGuesses } from './throttling/password-guesses';
 import { ResetMailGate } from './throttling/reset-mail-gate';
@@ -77,6 +78,7 @@ import { ResetMailGate } from './throttling/reset-mail-gate';
     AuthThrottlerGuard,
     LoginLockouts,
     LoginDelay,
+    { provide: Sleeper, useClass: TimerSleeper },
     KnownClients,
     DeviceCookies,
     PasswordGuesses,

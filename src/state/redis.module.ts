@@ -4,6 +4,7 @@ import { MemoryKeyValueStore } from './memory-key-value.store';
 import { RedisConnection } from './redis-connection';
 import { RedisKeyValueStore } from './redis-key-value.store';
 import { RedisHealth } from './redis.health';
+import { Clock, SystemClock } from '../common/time/clock';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -12,13 +13,14 @@ import { APP_CONFIG } from '../config/config.module';
   providers: [
     RedisConnection,
     RedisHealth,
+    { provide: Clock, useClass: SystemClock },
     {
       provide: KeyValueStore,
-      inject: [RedisConnection, APP_CONFIG],
-      useFactory: (connection: RedisConnection, config: AppConfig): KeyValueStore =>
+      inject: [RedisConnection, APP_CONFIG, Clock],
+      useFactory: (connection: RedisConnection, config: AppConfig, clock: Clock): KeyValueStore =>
         connection.client
           ? new RedisKeyValueStore(connection.client, config.redis.keyPrefix)
-          : new MemoryKeyValueStore(),
+          : new MemoryKeyValueStore(() => clock.now()),
     },
   ],
   exports: [RedisConnection, KeyValueStore, RedisHealth],

@@ -53,10 +53,11 @@ function currentGeneration(store: SyncStore, key: string): number {
 
 /**
  * ARGV: sid, record, ttl ms, the generation the caller read before it checked the credentials,
- * now ms. Opens the session only while that is still the user's generation (answers whether it
- * did): a password reset, disable or logout-all that ran since then means the credentials were
- * checked against a state that no longer holds. Removes the user's sessions that are no longer
- * live on the way, so the map holds no more than the live ones and the new one.
+ * now ms, the most sessions a user may have. Opens the session only while that is still the
+ * user's generation (answers whether it did): a password reset, disable or logout-all that ran
+ * since then means the credentials were checked against a state that no longer holds. Removes
+ * the user's sessions that are no longer live on the way, then, at the limit, the least recently
+ * used ones, so the map (which every request of the user reads) stays small.
  */
 export const createSession: AtomicScript<boolean> = {
   name: 'refresh-session-create',
@@ -64,19 +65,41 @@ export const createSession: AtomicScript<boolean> = {
     ${LUA_PRELUDE}
     if gen ~= tonumber(ARGV[4]) then return 0 end
     local now = tonumber(ARGV[5])
+    local kept = {}
     for _, entry in ipairs(map_entries(all)) do
-      if not live(decode(entry[2]), gen, now) then all = map_delete(all, entry[1]) end
+      local s = decode(entry[2])
+      if live(s, gen, now) then
+        table.insert(kept, {entry[1], s.lastUsedAt})
+      else
+        all = map_delete(all, entry[1])
+      end
+    end
+    while #kept >= tonumber(ARGV[6]) do
+      local oldest = 1
+      for i = 2, #kept do if kept[i][2] < kept[oldest][2] then oldest = i end end
+      all = map_delete(all, kept[oldest][1])
+      table.remove(kept, oldest)
     end
     redis.call('SET', KEYS[1], map_put(all, ARGV[1], ARGV[2]), 'KEEPTTL')
     if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
     return 1`,
-  memory: (store, keys, [sid, record, ttl, expected, nowText]) => {
+  memory: (store, keys, [sid, record, ttl, expected, nowText, limitText]) => {
     const { all: stored, gen } = prelude(store, keys);
     if (gen !== Number(expected)) return false;
     let all = stored;
     const [map] = keys;
+    const kept: [string, number][] = [];
     for (const [other, value] of mapEntries(all)) {
-      if (!isLive(decodeSession(value), gen, Number(nowText))) all = mapDelete(all, other);
+      const session = decodeSession(value);
+      if (session !== null && isLive(session, gen, Number(nowText)))
+        kept.push([other, session.lastUsedAt]);
+      else all = mapDelete(all, other);
+    }
+    while (kept.length >= Number(limitText)) {
+      let oldest = 0;
+      for (let i = 1; i < kept.length; i += 1) if (kept[i][1] < kept[oldest][1]) oldest = i;
+      all = mapDelete(all, kept[oldest][0]);
+      kept.splice(oldest, 1);
     }
     mapSave(store, map, mapPut(all, sid, record));
     if (store.pttl(map) < Number(ttl)) store.pexpire(map, Number(ttl));

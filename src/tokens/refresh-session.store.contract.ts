@@ -9,7 +9,11 @@ import {
   rotateSession,
   startNewGeneration,
 } from './refresh-session.scripts';
-import { RefreshSessionStore, type IssuedRefreshToken } from './refresh-session.store';
+import {
+  RefreshSessionStore,
+  SESSIONS_PER_USER,
+  type IssuedRefreshToken,
+} from './refresh-session.store';
 import type { RefreshTokenCodec, RefreshTokenParts } from './refresh-token';
 import { testRefreshTokenCodec } from './refresh-token-codec.fixture';
 import { tokenKeys } from './token-keys';
@@ -182,6 +186,34 @@ export const refreshSessionStoreContract = scriptContract(
         const listed = await sessions.list(userId, start + 1);
         expect(listed.map((s) => s.id)).not.toContain(old.session.id);
         expect(listed).toHaveLength(1);
+      });
+
+      it('keeps at most SESSIONS_PER_USER, ending the least recently used first', async () => {
+        const userId = randomUUID();
+        const start = clock.now();
+        const opened: IssuedRefreshToken[] = [];
+        for (let i = 0; i < SESSIONS_PER_USER; i += 1) opened.push(await open(userId, start + i));
+        // The first one opened is used again: the second is now the least recently used.
+        const again = await rotated(opened[0].token, start + SESSIONS_PER_USER);
+        const newest = await open(userId, start + SESSIONS_PER_USER + 1);
+        const ids = (await sessions.list(userId, start + SESSIONS_PER_USER + 2)).map((s) => s.id);
+        expect(ids).toHaveLength(SESSIONS_PER_USER);
+        expect(ids).not.toContain(opened[1].session.id);
+        expect(ids).toEqual(expect.arrayContaining([opened[0].session.id, newest.session.id]));
+        await expect(sessions.rotate(parts(opened[1].token), 10_000)).resolves.toEqual({
+          result: 'missing',
+        });
+        expect(parts(again).sessionId).toBe(opened[0].session.id);
+      });
+
+      it('treats a record it cannot read as no session, and drops it', async () => {
+        const userId = randomUUID();
+        const { session } = await open(userId);
+        const key = tokenKeys.sessions(userId);
+        const bad = ['1|0|abc||', '|1e3|1e3|1e3|1.2.3.4|ua'].join('');
+        await store.set(key, `\n${session.id}|${bad}`, HOUR);
+        await expect(sessions.list(userId)).resolves.toEqual([]);
+        await expect(store.pttl(key)).resolves.toBe(-2);
       });
 
       it("lets the user's sessions expire with the last of them", async () => {

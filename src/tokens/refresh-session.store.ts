@@ -19,6 +19,12 @@ import {
 import { decodeSession, encodeSession, sessionOrigin, type StoredSession } from './session-record';
 import { tokenKeys } from './token-keys';
 
+/**
+ * The most sessions one user keeps: opening one more ends the least recently used. Every request
+ * of the user reads their sessions (the revocation check), so this bounds what it reads.
+ */
+export const SESSIONS_PER_USER = 100;
+
 export interface SessionInfo {
   id: string;
   userId: string;
@@ -82,6 +88,7 @@ export class RefreshSessionStore {
       ttlMs,
       generation,
       now,
+      SESSIONS_PER_USER,
     ]);
     return created ? { token, session: toInfo(userId, sessionId, session) } : null;
   }

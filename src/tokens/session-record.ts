@@ -28,6 +28,7 @@ export interface StoredSession {
  */
 const FORMAT = '1';
 const FIELDS = 10;
+const DIGITS = /^\d{1,15}$/;
 /** What a session keeps of the client's User-Agent header and address. */
 export const USER_AGENT_LIMIT = 256;
 const IP_LIMIT = 64;
@@ -52,8 +53,11 @@ export function decodeSession(record: string): StoredSession | null {
   const fields = record.split('|');
   if (fields.length < FIELDS || fields[0] !== FORMAT) return null;
   const [, gen, cur, prev, rotatedAt, createdAt, lastUsedAt, exp, ip] = fields;
-  const numbers = [gen, createdAt, lastUsedAt, exp].map(Number);
-  if (numbers.some((n) => !Number.isSafeInteger(n)) || cur === '') return null;
+  // Digits only, as the Lua side reads them: Number('') would be 0 and Number('1e3') 1000.
+  const digits = [gen, createdAt, lastUsedAt, exp];
+  if (!digits.every((field) => DIGITS.test(field)) || !/^\d*$/.test(rotatedAt) || cur === '')
+    return null;
+  const numbers = digits.map(Number);
   const ua = fields.slice(FIELDS - 1).join('|');
   return {
     gen: numbers[0],
@@ -137,14 +141,16 @@ export const LUA_SESSION_RECORD = `
       f[i] = string.sub(record, from, bar - 1)
       from = bar + 1
     end
+    for _, i in ipairs({2, 6, 7, 8}) do
+      if not string.match(f[i], '^%d+$') or #f[i] > 15 then return nil end
+    end
+    if not string.match(f[5], '^%d*$') then return nil end
     local s = {
       gen = tonumber(f[2]), cur = f[3], prev = f[4], rotatedAt = tonumber(f[5]),
       createdAt = tonumber(f[6]), lastUsedAt = tonumber(f[7]), exp = tonumber(f[8]),
       ip = f[9], ua = string.sub(record, from)
     }
-    if f[1] ~= '${FORMAT}' or not (s.gen and s.createdAt and s.lastUsedAt and s.exp) or s.cur == '' then
-      return nil
-    end
+    if f[1] ~= '${FORMAT}' or s.cur == '' then return nil end
     return s
   end
   local function num(n) if n then return string.format('%.0f', n) end return '' end

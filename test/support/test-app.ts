@@ -1,4 +1,4 @@
-import type { DynamicModule, Type } from '@nestjs/common';
+import type { Abstract, DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +50,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Fixture modules (test-only routes). */
   imports?: (Type | DynamicModule)[];
+  /** Providers replaced by test doubles (a clock, a sleeper): time as an input. */
+  overrides?: { provide: Type | Abstract<unknown> | symbol; useValue: unknown }[];
 }
 
 /**
@@ -69,9 +71,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   };
   const config = loadConfig(env);
-  const moduleRef = await Test.createTestingModule({
+  const builder = Test.createTestingModule({
     imports: [AppModule.forRoot(config), ...(options.imports ?? [])],
-  }).compile();
+  });
+  for (const { provide, useValue } of options.overrides ?? [])
+    builder.overrideProvider(provide).useValue(useValue);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
     createFastifyAdapter(config),
     {

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/app-config';
 import { scriptContract, type TestClock } from '../../state/script-contract.fixture';
+import { TimerSleeper } from '../../common/time/sleeper';
 import { LoginDelay } from './login-delay';
 
 const WINDOW_MS = 900_000;
@@ -26,7 +27,7 @@ export const loginDelayContract = scriptContract(
         LOGIN_DELAY_BASE_MS: '1',
         LOGIN_DELAY_MAX_MS: '64',
       });
-      delay = new LoginDelay(made.store, config);
+      delay = new LoginDelay(made.store, config, new TimerSleeper());
     });
 
     const failures = async (email: string, count: number): Promise<number[]> => {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { KeyValueStore, type AtomicScript } from '../../state/key-value.store';
 import { sha256 } from '../../common/crypto/sha256';
+import { Sleeper } from '../../common/time/sleeper';
 
 /** KEYS: counter. ARGV: ttl ms. Counts one failure; the window starts with the first one. */
 const countFailure: AtomicScript<number> = {
@@ -32,6 +32,7 @@ export class LoginDelay {
   constructor(
     private readonly store: KeyValueStore,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly sleeper: Sleeper,
   ) {}
 
   /** Counts a failure and waits as long as the schedule says; answers the wait in ms. */
@@ -42,7 +43,7 @@ export class LoginDelay {
       [this.config.throttle.loginTtl * 1000],
     );
     const wait = delayAfter(failures, this.config.loginDelay);
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) await this.sleeper.sleep(wait);
     return wait;
   }
 
