@@ -222,6 +222,17 @@ describe('loadConfig', () => {
       ]);
     });
 
+    it('accepts a random secret that happens to hold xxxx, and refuses one made of x placeholders', () => {
+      const random = randomBytes(48).toString('base64');
+      const lucky = `${random.slice(0, 20)}xXxx${random.slice(24)}`;
+      expect(loadConfig({ ...PRODUCTION, API_KEY_PEPPER: lucky }).isProduction).toBe(true);
+      for (const placeholder of ['xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xx', 'x'.repeat(64)]) {
+        expect(problemsOf({ ...PRODUCTION, TOKEN_SECRET: placeholder })).toContain(
+          'TOKEN_SECRET still holds a placeholder value',
+        );
+      }
+    });
+
     it('accepts secrets made the documented way (openssl rand -base64 48 / -hex 32)', () => {
       for (let i = 0; i < 200; i++) {
         const env = {

@@ -3,11 +3,13 @@ import type { EnvReader } from './env-reader';
 import { estimatedSecretBits, MIN_SECRET_BITS, secretPattern } from './secret-strength';
 
 /**
- * Values that are obviously not secrets: refused in production. Tested against the value with the
- * base64 lines of PEM blocks removed, since random base64 holds `xxxx` about once in 600 keys.
+ * Values that are obviously not secrets: refused in production. A run of x's counts only when it
+ * is all there is (`xxxx`, `xxxx-xxxx`): inside random base64 `xxxx` turns up by chance, in about
+ * one `openssl rand -base64 48` in 17,000 and one PEM key in 600. Tested against the value with
+ * the base64 lines of PEM blocks removed.
  */
 const PLACEHOLDER =
-  /change[-_ ]?me|changeit|placeholder|replace[-_ ]?me|^secret$|^password$|^example|xxxx/i;
+  /change[-_ ]?me|changeit|placeholder|replace[-_ ]?me|^secret$|^password$|^example|^[x_.-]*x{4}[x_.-]*$/i;
 
 /** The value with every line of base64 inside a PEM block left out (its BEGIN/END lines stay). */
 function withoutPemBodies(value: string): string {
