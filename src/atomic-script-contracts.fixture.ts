@@ -9,6 +9,7 @@ import { oneTimeTokenStoreContract } from './tokens/one-time-token.store.contrac
 import { legacySessionsContract } from './tokens/legacy-sessions.contract';
 import { refreshSessionStoreContract } from './tokens/refresh-session.store.contract';
 import { revocationStoreContract } from './tokens/revocation.store.contract';
+import { sessionMapContract } from './tokens/session-map.contract';
 
 /**
  * Every contract suite of the key-value store and of the atomic scripts built on it. Each runs
@@ -21,6 +22,7 @@ export const ATOMIC_SCRIPT_CONTRACTS: readonly ScriptContract[] = [
   keyValueStoreContract,
   refreshSessionStoreContract,
   legacySessionsContract,
+  sessionMapContract,
   revocationStoreContract,
   oneTimeTokenStoreContract,
   attemptBudgetContract,
