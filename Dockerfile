@@ -16,6 +16,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# `npm run cli -- …` and `npm run migration:run|show|revert` run the compiled commands in dist/;
+# their pre-step finds no src/ here and builds nothing.
+COPY --chown=node:node scripts/build-if-needed.js ./scripts/
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
