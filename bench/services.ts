@@ -168,6 +168,7 @@ export async function prepareEnvironment(cleanup: Cleanup): Promise<BenchEnviron
       REDIS_KEY_PREFIX: prefix,
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       SMTP_ALLOW_PLAINTEXT: 'true',
+      APP_URL: 'http://127.0.0.1',
     },
   };
 }

@@ -1,6 +1,9 @@
 import fastifyCookie from '@fastify/cookie';
 import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ACCOUNT_PAGE_STYLE_SOURCE } from './auth/pages/account-page.html';
+import { ACCOUNT_PAGE_PATHS } from './auth/pages/account-pages.controller';
+import { registerFormBodyParser } from './common/http/form-body-parser';
 import { registerJsonBodyParser } from './common/http/json-body-parser';
 import { securityHeaderSets } from './common/http/security-headers';
 import { registerAccessLog } from './common/logging/access-log';
@@ -26,29 +29,46 @@ export const UNPREFIXED_ROUTES = [
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(PinoNestLogger));
   app.setGlobalPrefix(API_PREFIX, {
-    exclude: UNPREFIXED_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
+    exclude: [
+      ...UNPREFIXED_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
+      ...ACCOUNT_PAGE_PATHS.flatMap((path) => [
+        { path, method: RequestMethod.GET },
+        { path, method: RequestMethod.POST },
+      ]),
+    ],
   });
 
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON only (API.md): without its built-in text/plain parser Fastify answers 415 to anything else.
+  const pages = new Set(ACCOUNT_PAGE_PATHS.map((path) => `/${path}`));
+  // JSON only (API.md): without its built-in text/plain parser Fastify answers 415 to anything
+  // else. HTML forms are read on the account pages' routes only.
   fastify.removeContentTypeParser('text/plain');
   registerJsonBodyParser(fastify);
+  registerFormBodyParser(fastify, pages);
   registerAccessLog(fastify, app.get<Loggers>(LOGGERS).access);
   // One hook for what every request gets: a hook costs about a microsecond of its own.
-  const headers = securityHeaderSets(config.isProduction);
+  const headers = securityHeaderSets(config.isProduction, ACCOUNT_PAGE_STYLE_SOURCE);
   fastify.addHook('onRequest', (request, reply, done) => {
     // Helmet's headers, computed at boot (security-headers.ts), and the request id.
     const route = request.routeOptions.url;
-    const docs = route !== undefined && (route === DOCS_PATH || route.startsWith(`${DOCS_PATH}/`));
-    void reply.headers(
-      !docs ? headers.api : request.protocol === 'https' ? headers.docsSecure : headers.docsPlain,
-    );
+    const https = request.protocol === 'https';
+    if (route?.startsWith(`/${API_PREFIX}/`)) {
+      // Nothing under the API may be stored by a browser or a shared cache: tokens, sessions,
+      // keys. Decided from the route that matched, not the raw URL, which may spell the same
+      // path differently (`/%61pi/v1/…`). Unmatched paths answer through the error filter,
+      // which sets it.
+      void reply.headers(headers.api).header('cache-control', 'no-store');
+    } else if (route !== undefined && pages.has(route)) {
+      // A page with a token in its URL and its form.
+      void reply
+        .headers(https ? headers.pageSecure : headers.pagePlain)
+        .header('cache-control', 'no-store');
+    } else if (route === DOCS_PATH || route?.startsWith(`${DOCS_PATH}/`)) {
+      void reply.headers(https ? headers.docsSecure : headers.docsPlain);
+    } else {
+      void reply.headers(headers.api);
+    }
     void reply.header(REQUEST_ID_HEADER, request.id);
-    // Nothing under the API may be stored by a browser or a shared cache: tokens, sessions, keys.
-    // Decided from the route that matched, not the raw URL, which may spell the same path
-    // differently (`/%61pi/v1/…`). Unmatched paths answer through the error filter, which sets it.
-    if (request.routeOptions.url?.startsWith(`/${API_PREFIX}/`))
-      void reply.header('cache-control', 'no-store');
     // A query string that is not percent-encoded UTF-8 is refused before anything reads it.
     done(undecodableQueryError(request.url) ?? undefined);
   });

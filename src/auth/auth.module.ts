@@ -17,6 +17,9 @@ import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { AccountController } from './account.controller';
+import { AccountErrorPages } from './pages/account-error-pages';
+import { AccountPagesController } from './pages/account-pages.controller';
+import { ErrorPages } from '../common/errors/error-pages';
 import { AuthController } from './auth.controller';
 import { EmailVerificationService } from './email-verification.service';
 import { PasswordService } from './password.service';
@@ -63,7 +66,13 @@ import { ResetMailGate } from './throttling/reset-mail-gate';
       }),
     }),
   ],
-  controllers: [AuthController, AccountController, SessionsController, JwksController],
+  controllers: [
+    AuthController,
+    AccountController,
+    AccountPagesController,
+    SessionsController,
+    JwksController,
+  ],
   providers: [
     LoginService,
     PasswordService,
@@ -83,9 +92,10 @@ import { ResetMailGate } from './throttling/reset-mail-gate';
     DeviceCookies,
     PasswordGuesses,
     ResetMailGate,
+    { provide: ErrorPages, useClass: AccountErrorPages },
     // Deny by default: every route of every module passes this guard unless it is @Public().
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [SessionTokensService],
+  exports: [SessionTokensService, ErrorPages],
 })
 export class AuthModule {}

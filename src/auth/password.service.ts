@@ -8,6 +8,7 @@ import { Mailer } from '../mail/mailer';
 import { mails } from '../mail/templates';
 import { OneTimeTokenStore } from '../tokens/one-time-token.store';
 import { canonicalEmail } from '../users/email';
+import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { InvalidCurrentPasswordError, InvalidLinkTokenError } from './auth.errors';
 import type { UserPrincipal } from '../security/principal';
@@ -61,14 +62,28 @@ export class PasswordService {
   }
 
   /**
+   * Why a reset link cannot be used, or null when it can: what its page says before a password
+   * is typed. Uses nothing up; the reset itself checks again.
+   */
+  async resetLinkError(token: string): Promise<InvalidLinkTokenError | null> {
+    return (await this.resetUser(token)) === null ? invalidResetToken() : null;
+  }
+
+  /** The live account a reset token belongs to, or null. */
+  private async resetUser(token: string): Promise<User | null> {
+    const userId = await this.tokens.peek('password-reset', token);
+    const user = userId === null ? null : await this.users.findById(userId);
+    return user === null || user.disabledAt !== null ? null : user;
+  }
+
+  /**
    * A new password for the token's user, once: the policy is checked before the token is used
    * up (a weak password costs nothing), then every session and access token of the user ends.
    * No tokens in the answer: the user signs in again.
    */
   async reset(token: string, password: string, meta: RequestMeta): Promise<void> {
-    const userId = await this.tokens.peek('password-reset', token);
-    const user = userId === null ? null : await this.users.findById(userId);
-    if (user === null || user.disabledAt !== null) throw invalidResetToken();
+    const user = await this.resetUser(token);
+    if (user === null) throw invalidResetToken();
     this.users.checkPassword(user, password);
     if ((await this.tokens.consume('password-reset', token)) !== user.id) throw invalidResetToken();
 

@@ -13,6 +13,7 @@ const PRODUCTION = {
   API_KEY_PEPPER: 'k3Jd8s0Qm2Lx9Vb7Nc4Zp1Wt6Yr5Ue0Ha8Gf3Dq2',
   TOKEN_SECRET: 'Qz7Rt2Lp9Xk4Vm8Nb3Cw6Yd1Hs5Fj0Ga7Ue2Ko4',
   SMTP_URL: 'smtp://mail:587?requireTLS=true',
+  APP_URL: 'https://auth.example.com',
 };
 
 const broad = (entry: string) =>
@@ -66,6 +67,14 @@ describe('loadConfig', () => {
       loginDelay: { after: 3, baseMs: 250, maxMs: 5000 },
       mail: { requireEmailVerification: false, appUrl: 'http://localhost:3000' },
     });
+  });
+
+  it("points the mailed links at the service's own port unless APP_URL says otherwise", () => {
+    expect(loadConfig({ PORT: '8080' }).mail.appUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PORT: '8080', APP_URL: '' }).mail.appUrl).toBe('http://localhost:8080');
+    expect(
+      loadConfig({ PORT: '8080', APP_URL: 'https://app.example.com/account' }).mail.appUrl,
+    ).toBe('https://app.example.com/account');
   });
 
   it('reads typed values', () => {
@@ -177,8 +186,8 @@ describe('loadConfig', () => {
       expect(config.http.docsEnabled).toBe(false);
     });
 
-    it.each(['DATABASE_URL', 'REDIS_URL', 'API_KEY_PEPPER', 'TOKEN_SECRET', 'SMTP_URL'])(
-      'refuses to run without %s (no embedded mode)',
+    it.each(['DATABASE_URL', 'REDIS_URL', 'API_KEY_PEPPER', 'TOKEN_SECRET', 'SMTP_URL', 'APP_URL'])(
+      'refuses to run without %s (no embedded mode, no links to this machine)',
       (name) => {
         const env: Record<string, string> = { ...PRODUCTION };
         delete env[name];

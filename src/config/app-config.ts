@@ -128,12 +128,13 @@ export function loadConfig(
   const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'development');
   const isProduction = nodeEnv === 'production';
   const dataDir = read.string('DATA_DIR', '.data');
+  const port = read.int('PORT', 3000, { min: 0, max: 65535 });
 
   const config: AppConfig = {
     nodeEnv,
     isProduction,
     host: read.string('HOST', '0.0.0.0'),
-    port: read.int('PORT', 3000, { min: 0, max: 65535 }),
+    port,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, nodeEnv === 'development' ? 'pretty' : 'json'),
     http: {
@@ -213,7 +214,9 @@ export function loadConfig(
       smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
       smtpAllowPlaintext: read.bool('SMTP_ALLOW_PLAINTEXT', false),
       from: read.string('MAIL_FROM', 'Auth Service <no-reply@localhost>'),
-      appUrl: read.url('APP_URL', ['http:', 'https:']) ?? 'http://localhost:3000',
+      // Where the mailed links point. By default the service's own pages on this host and PORT
+      // (production requires it: the address people reach, not this machine's).
+      appUrl: read.url('APP_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
       requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
       resetTokenTtl: read.int('PASSWORD_RESET_TTL', 1800, { min: 1, max: 86_400 }),
       verificationTokenTtl: read.int('EMAIL_VERIFICATION_TTL', 86_400, { min: 1, max: 604_800 }),

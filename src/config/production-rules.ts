@@ -50,20 +50,18 @@ function checkSmtpTls(read: EnvReader, config: AppConfig): void {
 
 /** Production refuses everything that is only meant for a laptop. */
 export function checkProductionRules(read: EnvReader, config: AppConfig): void {
-  const required: [string, unknown][] = [
-    ['DATABASE_URL', config.database.url],
-    ['REDIS_URL', config.redis.url],
-    ['API_KEY_PEPPER', config.apiKeys.pepper],
-    ['TOKEN_SECRET', config.tokenSecret],
-    ['SMTP_URL', config.mail.smtpUrl],
+  const embeddedOnly = 'embedded mode is for development only';
+  const required: [string, unknown, string][] = [
+    ['DATABASE_URL', config.database.url, embeddedOnly],
+    ['REDIS_URL', config.redis.url, embeddedOnly],
+    ['API_KEY_PEPPER', config.apiKeys.pepper, embeddedOnly],
+    ['TOKEN_SECRET', config.tokenSecret, embeddedOnly],
+    ['SMTP_URL', config.mail.smtpUrl, embeddedOnly],
+    ['APP_URL', read.raw('APP_URL'), 'mailed links must carry the address people open'],
   ];
-  for (const [name, value] of required) {
+  for (const [name, value, why] of required) {
     if (value === undefined)
-      read.fail(
-        name,
-        'is required when NODE_ENV=production (embedded mode is for development only)',
-        undefined,
-      );
+      read.fail(name, `is required when NODE_ENV=production (${why})`, undefined);
   }
   if (config.jwt.privateKeys === undefined && config.jwt.keysDir === undefined) {
     read.fail(

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../common/text/html';
 import type { MailMessage } from './mailer';
 
 /**
@@ -73,8 +74,4 @@ function message(to: string, subject: string, lines: string[], link?: string): M
     )
     .join('\n');
   return { to, subject, text: `${lines.join('\n\n')}\n`, html };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

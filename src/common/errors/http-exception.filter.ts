@@ -12,6 +12,7 @@ import { challenge as challengeFor } from '../http/auth-challenge';
 import { asDependencyFailure } from './dependency-failure';
 import { DomainError, type DomainErrorKind } from './domain.error';
 import { errorBody, type ErrorBody } from './error-body';
+import { ErrorPages } from './error-pages';
 import { OutageLog } from './outage-log';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
@@ -32,7 +33,10 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
-  constructor(@Optional() private readonly outages?: OutageLog) {}
+  constructor(
+    @Optional() private readonly outages?: OutageLog,
+    @Optional() private readonly pages?: ErrorPages,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -60,7 +64,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     // After the default challenge: an error that knows the route's schemes names them itself.
     if (exception instanceof DomainError && exception.headers !== undefined)
       void reply.headers(exception.headers);
-    void reply.status(body.statusCode).header('cache-control', 'no-store').send(body);
+    void reply.status(body.statusCode).header('cache-control', 'no-store');
+    const route = request.routeOptions.url;
+    if (this.pages !== undefined && route !== undefined && this.pages.routes.has(route))
+      void reply.type('text/html; charset=utf-8').send(this.pages.render(body));
+    else void reply.send(body);
   }
 
   toBody(thrown: unknown, requestId: string): ErrorBody {

@@ -5,11 +5,13 @@ import {
 } from './security-headers';
 
 describe('securityHeaders', () => {
-  const development = securityHeaderSets(false);
-  const production = securityHeaderSets(true);
+  const STYLE = "'sha256-c3R5bGU='";
+  const development = securityHeaderSets(false, STYLE);
+  const production = securityHeaderSets(true, STYLE);
 
   it("is helmet's set, with this service's resource policy", () => {
-    for (const headers of [development.api, development.docsPlain, development.docsSecure]) {
+    const { api, docsPlain, docsSecure, pagePlain, pageSecure } = development;
+    for (const headers of [api, docsPlain, docsSecure, pagePlain, pageSecure]) {
       expect(headers['cross-origin-resource-policy']).toBe('same-site');
       expect(headers['x-content-type-options']).toBe('nosniff');
       expect(headers['strict-transport-security']).toMatch(/^max-age=\d+/);
@@ -38,6 +40,16 @@ describe('securityHeaders', () => {
       [...page.split(';'), 'upgrade-insecure-requests'].sort(),
     );
     expect(production.docsPlain['content-security-policy']).toContain('upgrade-insecure-requests');
+  });
+
+  it('lets the account pages load no script and only their own style sheet, post to this origin only', () => {
+    expect(development.pagePlain['content-security-policy']).toBe(
+      `default-src 'none';style-src ${STYLE};form-action 'self';base-uri 'none';frame-ancestors 'none'`,
+    );
+    expect(development.pageSecure['content-security-policy']).toBe(
+      `${development.pagePlain['content-security-policy']};upgrade-insecure-requests`,
+    );
+    expect(production.pagePlain).toEqual(development.pageSecure);
   });
 
   it('follows the options it is given (nothing is hard-coded here)', () => {

@@ -73,17 +73,49 @@ export function docsSecurityHeaderOptions(upgradeInsecureRequests: boolean): Hel
   };
 }
 
+/**
+ * The account pages (auth/pages): server-rendered HTML with no script, one inline style sheet
+ * allowed by its hash (`styleSource`), forms that post to this origin only.
+ */
+export function pageSecurityHeaderOptions(
+  styleSource: string,
+  upgradeInsecureRequests: boolean,
+): HelmetOptions {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: [styleSource],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        ...(upgradeInsecureRequests && { upgradeInsecureRequests: [] }),
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  };
+}
+
 export interface SecurityHeaderSets {
   api: Readonly<Record<string, string>>;
   /** For the Swagger UI pages: over https (or in production), and over plain http. */
   docsSecure: Readonly<Record<string, string>>;
   docsPlain: Readonly<Record<string, string>>;
+  /** For the account pages, the same two ways. */
+  pageSecure: Readonly<Record<string, string>>;
+  pagePlain: Readonly<Record<string, string>>;
 }
 
-export function securityHeaderSets(isProduction: boolean): SecurityHeaderSets {
+export function securityHeaderSets(
+  isProduction: boolean,
+  pageStyleSource: string,
+): SecurityHeaderSets {
   return {
     api: securityHeaders(API_SECURITY_HEADER_OPTIONS),
     docsSecure: securityHeaders(docsSecurityHeaderOptions(true)),
     docsPlain: securityHeaders(docsSecurityHeaderOptions(isProduction)),
+    pageSecure: securityHeaders(pageSecurityHeaderOptions(pageStyleSource, true)),
+    pagePlain: securityHeaders(pageSecurityHeaderOptions(pageStyleSource, isProduction)),
   };
 }
